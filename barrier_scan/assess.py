@@ -1,0 +1,413 @@
+"""Assess candidate findings: quantities against the contract value and the applicable law.
+
+Each rule names a test (`assess: turnover_ratio`) and keeps its numbers as data
+(`thresholds: {cap: 2.0}`); the tests here are generic over those numbers. A test returns a
+`Verdict`: keep the finding (with severity, basis and the computed comparison) or record the
+clause as checked and fair. Without a contract value the tests that need one still flag, with
+lower confidence and a note of what the value would decide.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Mapping, Optional, Sequence
+
+from .law import Regime, load_lawbook
+from .model import SEVERITY_RANK, Assessment, Clause, ContractValue, Document, Finding, Quantity
+from .quantities import find_contract_value_statements, format_money, parse_quantities
+from .rulepack import Rule, RulePack
+from .settings import ScanSettings
+
+NO_VALUE_CONFIDENCE = 0.75  # a value-dependent test that could not run is less certain
+YEAR_DAYS = 365.0
+
+
+@dataclass(frozen=True)
+class Verdict:
+    keep: bool
+    summary: str = ""
+    severity: Optional[str] = None
+    basis: Optional[str] = None
+    ratio: Optional[float] = None
+    limit: Optional[float] = None
+    exceeded: Optional[bool] = None
+    needs_value: bool = False
+
+
+@dataclass(frozen=True)
+class Passed:
+    """A clause a rule looked at and found fair, for the report's "checked and fair" list."""
+
+    rule: str
+    category: str
+    clause: Clause
+    summary: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"rule": self.rule, "category": self.category, "text": self.clause.text,
+                "page": self.clause.page, "clause": self.clause.number, "summary": self.summary}
+
+
+@dataclass
+class AssessContext:
+    value: Optional[ContractValue]
+    regime: Regime
+    thresholds: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def annual_value(self) -> Optional[float]:
+        if not self.value:
+            return None
+        years = self.value.term_years or 1.0
+        return self.value.amount / max(years, 1.0)
+
+    def money(self, amount: float) -> str:
+        return format_money(amount, self.value.currency if self.value else "GBP")
+
+
+Test = Callable[[Finding, AssessContext], Verdict]
+TESTS: dict[str, Test] = {}
+
+
+def test(name: str) -> Callable[[Test], Test]:
+    def register(fn: Test) -> Test:
+        TESTS[name] = fn
+        return fn
+    return register
+
+
+def _money(f: Finding) -> list[Quantity]:
+    return [q for q in f.quantities if q.kind == "money"]
+
+
+def _of_kind(f: Finding, kind: str) -> list[Quantity]:
+    return [q for q in f.quantities if q.kind == kind]
+
+
+def _largest_money(f: Finding) -> Optional[Quantity]:
+    money = _money(f)
+    return max(money, key=lambda q: q.high or q.value) if money else None
+
+
+def _fmt_ratio(r: float) -> str:
+    return f"{r:.2f}".rstrip("0").rstrip(".") + "x"
+
+
+# --- tests --------------------------------------------------------------------------------
+
+@test("turnover_ratio")
+def turnover_ratio(f: Finding, ctx: AssessContext) -> Verdict:
+    """PCR 2015 reg 58(9): minimum yearly turnover at most twice the estimated value."""
+    cap = float(ctx.thresholds.get("cap", 2.0))
+    multiples = [q for q in _of_kind(f, "multiple")]
+    hidden = [q for q in _of_kind(f, "percent") if q.base and "turnover" in q.base]
+    ratio: Optional[float] = None
+    summary = ""
+    if multiples:
+        ratio = max(q.value for q in multiples)
+        summary = f"turnover of {_fmt_ratio(ratio)} the contract value"
+    elif hidden:
+        ratio = 100.0 / max(min(q.value for q in hidden), 0.01)
+        summary = f"value capped at {min(q.value for q in hidden):g}% of turnover implies turnover of {_fmt_ratio(ratio)} the value"
+    amount = _largest_money(f)
+    if ratio is None and amount is not None:
+        if not ctx.value:
+            return Verdict(True, f"minimum turnover {format_money(amount.value, amount.unit)}; "
+                           f"above the {cap:g}x cap if the contract is worth less than "
+                           f"{format_money(amount.value / cap, amount.unit)}", needs_value=True)
+        ratio = amount.value / ctx.value.amount
+        summary = (f"turnover {format_money(amount.value, amount.unit)} = {_fmt_ratio(ratio)} "
+                   f"the {ctx.money(ctx.value.amount)} value")
+    if ratio is None:
+        return Verdict(True, "a turnover threshold without a stated figure", needs_value=not ctx.value)
+    if ratio > cap:
+        basis = "breach" if ctx.regime.key in ("uk-pcr2015", "eu") else "proportionality"
+        return Verdict(True, f"{summary}; cap {cap:g}x", "high", basis, ratio, cap, True)
+    av = ctx.annual_value
+    if amount is not None and av and ctx.value and ctx.value.term_years and amount.value / av > cap:
+        r = amount.value / av
+        return Verdict(True, f"{summary}; within the {cap:g}x cap on the whole value but "
+                       f"{_fmt_ratio(r)} the annual value", "medium", "proportionality", r, cap, True)
+    return Verdict(False, f"{summary}; within the {cap:g}x cap", ratio=ratio, limit=cap, exceeded=False)
+
+
+@test("percent_of_value")
+def percent_of_value(f: Finding, ctx: AssessContext) -> Verdict:
+    """Bonds, guarantees, deposits and retentions as a share of the contract value."""
+    limit = float(ctx.thresholds.get("limit_percent", 10.0))
+    pcts = [q for q in _of_kind(f, "percent")]
+    pct: Optional[float] = max((q.value for q in pcts), default=None)
+    amount = _largest_money(f)
+    if pct is None and amount is not None and ctx.value:
+        pct = 100.0 * amount.value / ctx.value.amount
+    if pct is None:
+        if amount is not None:
+            return Verdict(True, f"{format_money(amount.value, amount.unit)} required; above {limit:g}% "
+                           f"of the value if the contract is worth less than "
+                           f"{format_money(amount.value * 100 / limit, amount.unit)}", needs_value=True)
+        return Verdict(True, "required of every bidder with no amount stated")
+    summary = f"{pct:.3g}% of the contract value"
+    if amount is not None and ctx.value and not pcts:
+        summary = f"{format_money(amount.value, amount.unit)} = {summary} ({ctx.money(ctx.value.amount)})"
+    if pct > limit:
+        return Verdict(True, f"{summary}; above {limit:g}%", "high", None, pct, limit, True)
+    if ctx.thresholds.get("fair_within_limit"):
+        return Verdict(False, f"{summary}; within {limit:g}%", ratio=pct, limit=limit, exceeded=False)
+    return Verdict(True, f"{summary}; within {limit:g}% but still cash or credit locked up before any work is paid",
+                   None, None, pct, limit, False)
+
+
+@test("insurance_level")
+def insurance_level(f: Finding, ctx: AssessContext) -> Verdict:
+    """Cover levels against the annual value; Employers' Liability up to £5m is statutory."""
+    floor = float(ctx.thresholds.get("statutory_el", 5_000_000))
+    big = float(ctx.thresholds.get("large_cover", 10_000_000))
+    ratio_flag = float(ctx.thresholds.get("ratio_flag", 10.0))
+    amount = _largest_money(f)
+    if amount is None:
+        return Verdict(True, "cover required with no level stated")
+    text = f.clause.text.lower()
+    el_only = re.search(r"employer'?s'?\s+liability", text) and not re.search(
+        r"public|professional|product|indemnity|motor|cyber|all risks", text)
+    cover = format_money(amount.value, amount.unit)
+    if el_only and amount.value <= floor:
+        return Verdict(False, f"Employers' Liability {cover} is the statutory minimum")
+    av = ctx.annual_value
+    if av:
+        r = amount.value / av
+        summary = f"cover {cover} = {_fmt_ratio(r)} the annual value {ctx.money(av)}"
+        if r >= ratio_flag and amount.value >= floor:
+            sev = "high" if amount.value >= big and ctx.value and ctx.value.amount < 1_000_000 else "medium"
+            return Verdict(True, f"{summary}; flag at {ratio_flag:g}x", sev, "proportionality", r, ratio_flag, True)
+        sev = "medium" if el_only else "low"
+        return Verdict(True, f"{summary}; below {ratio_flag:g}x", sev, "proportionality", r, ratio_flag, False)
+    if el_only:
+        return Verdict(True, f"Employers' Liability {cover}, above the £5m statutory minimum", "medium")
+    sev = "medium" if amount.value >= big else "low"
+    return Verdict(True, f"cover {cover}; {ratio_flag:g}x the annual value or more would be disproportionate",
+                   sev, needs_value=True)
+
+
+@test("minimum_years")
+def minimum_years(f: Finding, ctx: AssessContext) -> Verdict:
+    """Years of trading, accounts or experience demanded; `high_years` and above is high."""
+    high_years = float(ctx.thresholds.get("high_years", 3))
+    years = [q.days / YEAR_DAYS for q in _of_kind(f, "duration") if q.days]
+    counts = [q.value for q in _of_kind(f, "count") if q.unit.startswith("year")]
+    n = max(years + counts, default=None)
+    if n is None:
+        return Verdict(True, "a period is demanded without a stated length")
+    sev = "high" if n >= high_years else "medium"
+    return Verdict(True, f"{n:g} years demanded; {high_years:g} or more shuts out most new entrants"
+                   if n >= high_years else f"{n:g} year(s) demanded", sev, None, n, high_years, n >= high_years)
+
+
+@test("references")
+def references(f: Finding, ctx: AssessContext) -> Verdict:
+    """Number of references over `max_count`, or each worth the contract value or more."""
+    max_count = float(ctx.thresholds.get("max_count", 3))
+    counts = [q.value for q in _of_kind(f, "count")]
+    n = max(counts, default=None)
+    amount = _largest_money(f)
+    parts, sev, exceeded = [], None, False
+    if n is not None:
+        parts.append(f"{n:g} references or contracts demanded")
+        if n > max_count:
+            sev, exceeded = "high", True
+            parts[-1] += f" (more than {max_count:g})"
+    if amount is not None:
+        if ctx.value:
+            r = amount.value / ctx.value.amount
+            parts.append(f"each worth {format_money(amount.value, amount.unit)} = {_fmt_ratio(r)} the value")
+            if r >= 1:
+                sev, exceeded = "high", True
+        else:
+            parts.append(f"each worth {format_money(amount.value, amount.unit)}; a barrier if that is the contract's value or more")
+    return Verdict(True, "; ".join(parts) or "similar-contract experience demanded", sev,
+                   ratio=n, limit=max_count, exceeded=exceeded or None,
+                   needs_value=amount is not None and not ctx.value)
+
+
+@test("days_limit")
+def days_limit(f: Finding, ctx: AssessContext) -> Verdict:
+    """Payment beyond `max_days` (PCR reg 113 / PA s.68: 30 days)."""
+    max_days = float(ctx.thresholds.get("max_days", 30))
+    days = [q.days for q in _of_kind(f, "duration") if q.days]
+    if not days:
+        return Verdict(True, "payment is conditional or open-ended")
+    worst = max(days)
+    # "30 days from the end of the month" can mean up to a month more
+    if re.search(r"end of (?:the )?month|month[- ]end", f.clause.text, re.I):
+        worst += 30
+    if worst > max_days:
+        return Verdict(True, f"up to {worst:g} days to pay; limit {max_days:g}", "high", None, worst, max_days, True)
+    return Verdict(False, f"{worst:g} days to pay; within {max_days:g}")
+
+
+@test("term_years")
+def term_years(f: Finding, ctx: AssessContext) -> Verdict:
+    """Framework (4 years) or contract (5 years) term, counting extensions."""
+    limit = float(ctx.thresholds.get("limit_years", 4))
+    durations = [q.days / YEAR_DAYS for q in _of_kind(f, "duration") if q.days and q.days >= 180]
+    if not durations:
+        return Verdict(True, "a long term without a stated length")
+    text = f.clause.text.lower()
+    total = sum(durations) if re.search(r"extend|extension|further|plus|\+", text) and len(durations) > 1 else max(durations)
+    if total > limit + 0.01:
+        return Verdict(True, f"term of {total:g} years including extensions; limit {limit:g}", "high" if total >= limit + 2 else "medium",
+                       None, total, limit, True)
+    return Verdict(False, f"term of {total:g} years; within {limit:g}")
+
+
+@test("short_period")
+def short_period(f: Finding, ctx: AssessContext) -> Verdict:
+    """Response periods shorter than `min_days`."""
+    min_days = float(ctx.thresholds.get("min_days", 10))
+    days = [q.days for q in _of_kind(f, "duration") if q.days]
+    if not days:
+        return Verdict(True, "a short response period")
+    d = min(days)
+    if d < min_days:
+        return Verdict(True, f"{d:g} days to respond; under {min_days:g}", "high" if d < 5 else "medium", None, d, min_days, True)
+    return Verdict(False, f"{d:g} days to respond")
+
+
+@test("liability_cap")
+def liability_cap(f: Finding, ctx: AssessContext) -> Verdict:
+    """Caps above `max_ratio` times the annual value; uncapped is high."""
+    max_ratio = float(ctx.thresholds.get("max_ratio", 3))
+    amount = _largest_money(f)
+    if amount is None:
+        return Verdict(True, "liability without a cap", "high")
+    av = ctx.annual_value
+    if not av:
+        return Verdict(True, f"cap {format_money(amount.value, amount.unit)}; over {max_ratio:g}x the annual value would be disproportionate",
+                       needs_value=True)
+    r = amount.value / av
+    if r > max_ratio:
+        return Verdict(True, f"cap {format_money(amount.value, amount.unit)} = {_fmt_ratio(r)} the annual value; limit {max_ratio:g}x",
+                       "high", None, r, max_ratio, True)
+    return Verdict(False, f"cap {format_money(amount.value, amount.unit)} = {_fmt_ratio(r)} the annual value")
+
+
+@test("present")
+def present(f: Finding, ctx: AssessContext) -> Verdict:
+    """No computation: the requirement itself is the barrier."""
+    q = ", ".join(q.text for q in f.quantities)
+    return Verdict(True, f"requirement found ({q})" if q else "")
+
+
+# --- the stage ----------------------------------------------------------------------------
+
+def _primary_rule(pack: RulePack, category: str) -> Optional[Rule]:
+    rules = pack.for_category(category)
+    return rules[0] if rules else None
+
+
+def _judge(f: Finding, rule: Rule, value: Optional[ContractValue], regime: Regime) -> Verdict:
+    fn = TESTS.get(rule.assess or "present", present)
+    return fn(f, AssessContext(value, regime, rule.thresholds))
+
+
+def _settle(f: Finding, rule: Rule, verdict: Verdict, regime: Regime) -> Finding:
+    lawbook = load_lawbook()
+    citations = lawbook.cite(rule.references, regime)
+    basis = verdict.basis or rule.basis_for(regime.key)
+    severity = verdict.severity or f.severity
+    confidence = f.confidence * (NO_VALUE_CONFIDENCE if verdict.needs_value else 1.0)
+    message = rule.message
+    if verdict.summary:
+        message = f"{message} {verdict.summary[0].upper()}{verdict.summary[1:]}."
+    if verdict.needs_value:
+        message += " Give the contract value (--value) to decide."
+    assessment = Assessment(rule.assess or "present", verdict.summary, verdict.ratio, verdict.limit,
+                            verdict.exceeded, verdict.needs_value)
+    return f.with_(
+        severity=severity, basis=basis, confidence=min(confidence, 0.99),
+        legal=tuple(c.text for c in citations), message=message,
+        recommendation=f.recommendation or rule.recommendation, assessment=assessment,
+        title=f.title or rule.title,
+        enforceable=basis == "breach" and any(c.enforceable for c in citations),
+    )
+
+
+def _dedupe(findings: Iterable[Finding]) -> list[Finding]:
+    """One finding per clause and category: the most severe, then the most confident."""
+    best: dict[tuple[str, int, int, str], Finding] = {}
+    for f in findings:
+        key = (f.clause.file, f.clause.start, f.clause.end, f.category)
+        cur = best.get(key)
+        if cur is None or (SEVERITY_RANK[f.severity], f.confidence) > (SEVERITY_RANK[cur.severity], cur.confidence):
+            best[key] = f
+    return sorted(best.values(), key=lambda f: (f.clause.file, f.clause.start, f.category))
+
+
+def assess_all(findings: Sequence[Finding], pack: RulePack, value: Optional[ContractValue],
+               regime: Regime) -> tuple[list[Finding], list[Passed]]:
+    """Settle every finding; return the barriers and the clauses checked and found fair."""
+    kept, passed = [], []
+    for f in findings:
+        rule = _rule_for(f, pack)
+        if rule is None:
+            kept.append(f)
+            continue
+        verdict = _judge(f, rule, value, regime)
+        if verdict.keep:
+            kept.append(_settle(f, rule, verdict, regime))
+        else:
+            passed.append(Passed(rule.id, rule.category, f.clause, verdict.summary))
+    return _dedupe(kept), passed
+
+
+def _rule_for(f: Finding, pack: RulePack) -> Optional[Rule]:
+    try:
+        return pack.by_id(f.rule)
+    except KeyError:
+        return _primary_rule(pack, f.category)  # model findings borrow the category's guidance
+
+
+def assess(findings: Sequence[Finding], pack: RulePack, value: Optional[ContractValue],
+           regime: Regime) -> list[Finding]:
+    return assess_all(findings, pack, value, regime)[0]
+
+
+# --- the contract's value -----------------------------------------------------------------
+
+TERM_RE = re.compile(
+    r"(?:over|for|term of|period of|duration of)\s+(?:an? )?(?:initial\s+)?(?:the\s+)?(?:initial\s+)?"
+    r"(?:term\s+of\s+|period\s+of\s+)?(\w+|\d+)\s*(?:\(\d+\)\s*)?[- ]?(years?|months?)", re.I)
+WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                "eight": 8, "nine": 9, "ten": 10, "twelve": 12, "eighteen": 18, "twenty-four": 24,
+                "thirty-six": 36, "forty-eight": 48, "sixty": 60}
+
+
+def _term_years(text: str) -> Optional[float]:
+    m = TERM_RE.search(text)
+    if not m:
+        return None
+    raw = m.group(1).lower()
+    n = float(raw) if raw.isdigit() else WORD_NUMBERS.get(raw)
+    if not n:
+        return None
+    return n / 12.0 if m.group(2).lower().startswith("month") else n
+
+
+def find_contract_value(document: Document, clauses: Sequence[Clause],
+                        settings: ScanSettings) -> Optional[ContractValue]:
+    """The value the tests compare against: from the caller (CLI/OCDS) or the document."""
+    if settings.value:
+        term = settings.metadata.get("term_years") if settings.metadata else None
+        return ContractValue(settings.value, settings.currency, settings.value_source, term_years=term)
+    for clause in clauses:
+        statements = find_contract_value_statements(clause.text, settings.currency)
+        for q, kind in statements:
+            if "annual" in kind:
+                continue
+            return ContractValue(q.high or q.value, q.unit, "document", text=clause.text,
+                                 page=clause.page, term_years=_term_years(clause.text))
+    for clause in clauses:
+        for q, kind in find_contract_value_statements(clause.text, settings.currency):
+            term = _term_years(clause.text) or 1.0
+            return ContractValue((q.high or q.value) * term, q.unit, "document", text=clause.text,
+                                 page=clause.page, term_years=term)
+    return None

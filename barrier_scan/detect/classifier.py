@@ -1,0 +1,567 @@
+"""The clause classifier: a seeded scikit-learn Pipeline from clause text to per-category
+probabilities, behind the same `Detector` contract as the rule engine.
+
+    text -> FeatureUnion(word 1-2-gram TF-IDF, char 3-5-gram TF-IDF)
+         -> OneVsRest(LogisticRegression)          one binary model per category
+
+It is trained on `corpus/clauses/*.jsonl` by `barrier-scan train` and shipped as
+`models/clause_clf.skops` (skops, never pickle) with a JSON sidecar that stamps the file's
+sha256, the corpus hash, the library versions, the categories, the per-category thresholds,
+the keyword gate and the cross-validated scores. `ClauseClassifier.load()` refuses a file
+whose hash or types do not check out (ModelError) and warns when versions or corpus differ.
+
+Only clauses that pass a keyword gate (models/clause_gate.yaml) are vectorised, and all of a
+document's gated clauses are scored in one `predict_proba` call.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import json
+import re
+import warnings
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Mapping, Optional, Sequence
+
+import numpy as np
+import yaml
+
+from ..errors import ModelError
+from ..model import CATEGORIES, CATEGORY_TITLES, Clause, Finding
+from ..resources import models_dir
+
+MODEL_NAME = "clause_clf"
+MODEL_FILE = f"{MODEL_NAME}.skops"
+SIDECAR_FILE = f"{MODEL_NAME}.json"
+GATE_FILE = "clause_gate.yaml"
+SIDECAR_FORMAT = 1
+
+DEFAULT_SEED = 20240611
+DEFAULT_KIND = "lr"
+# A category needs this many positive clauses before the model learns it; below that its
+# cross-validated scores are noise and the rules alone cover it.
+MIN_POSITIVES = 15
+N_FOLDS = 5
+# Thresholds are chosen on out-of-fold corpus probabilities: the lowest threshold whose
+# precision reaches PRECISION_FLOOR, else the best F1; never outside these bounds.
+PRECISION_FLOOR = 0.90
+THRESHOLD_BOUNDS = (0.30, 0.95)
+TOP_TERMS = 5
+
+# Everything a shipped model file may contain beyond what skops trusts by default. The
+# calibration classes appear only in the calibrated-SVM alternative; a file asking for any
+# other type is refused.
+TRUSTED_TYPES: tuple[str, ...] = (
+    "sklearn.calibration._CalibratedClassifier",
+    "sklearn.calibration._SigmoidCalibration",
+)
+VERSIONED_LIBRARIES = ("scikit-learn", "skops", "numpy", "scipy")
+
+
+class ModelMismatchWarning(UserWarning):
+    """The model was built with other library versions or from another corpus."""
+
+
+# ---------------------------------------------------------------------------------------
+# The pipeline
+
+
+def _word_features() -> Any:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    # Word uni- and bigrams carry the phrases ("minimum turnover", "performance bond");
+    # sublinear tf stops a long clause that repeats a word from dominating.
+    return TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True,
+                           token_pattern=r"(?u)\b\w[\w'&-]*\b", dtype=np.float32)
+
+
+def _char_features() -> Any:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    # Character n-grams inside word boundaries survive inflection, hyphenation and the
+    # run-together words PDF extraction produces ("sub-contracting", "subcontractors").
+    return TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), min_df=2,
+                           sublinear_tf=True, max_features=60000, dtype=np.float32)
+
+
+def build_pipeline(seed: int = DEFAULT_SEED, kind: str = DEFAULT_KIND) -> Any:
+    """A fresh, unfitted multi-label pipeline: text in, one probability per label out.
+
+    seed (int): random_state for every random part, so training twice gives one model.
+    kind (str): "lr" (the shipped choice), "svc" (calibrated linear SVM), "lr-words"
+        (word features only); the alternatives are kept so `barrier-scan evaluate
+        --pipeline` can re-measure them (docs/classifier.md has the numbers).
+    """
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.multiclass import OneVsRestClassifier
+    from sklearn.pipeline import FeatureUnion, Pipeline
+    from sklearn.svm import LinearSVC
+
+    if kind not in PIPELINE_KINDS:
+        raise ModelError(f"unknown pipeline {kind!r}; use one of {', '.join(PIPELINE_KINDS)}")
+    if kind == "lr-words":
+        features = FeatureUnion([("words", _word_features())])
+    else:
+        features = FeatureUnion([("words", _word_features()), ("chars", _char_features())])
+    if kind == "svc":
+        base: Any = CalibratedClassifierCV(
+            LinearSVC(C=0.5, class_weight="balanced", random_state=seed), method="sigmoid", cv=3)
+    else:
+        # liblinear is deterministic for a fixed random_state; balanced weights because most
+        # categories are a few percent of the corpus.
+        base = LogisticRegression(C=10.0, class_weight="balanced", solver="liblinear",
+                                  max_iter=1000, random_state=seed)
+    return Pipeline([("features", features), ("clf", OneVsRestClassifier(base))])
+
+
+PIPELINE_KINDS = ("lr", "svc", "lr-words")
+
+
+# ---------------------------------------------------------------------------------------
+# The keyword gate
+
+
+@dataclass(frozen=True)
+class KeywordGate:
+    """Word-prefix terms; a clause that contains none of them is not worth scoring."""
+
+    terms: tuple[str, ...]
+
+    @cached_property
+    def regex(self) -> re.Pattern[str]:
+        if "" in self.terms:
+            return re.compile("")  # the open gate: everything passes
+        if not self.terms:
+            return re.compile(r"(?!)")  # nothing passes
+        # longest first so "bid security" is tried before "bid"; a term must start a word
+        alternatives = "|".join(re.escape(t) for t in sorted(set(self.terms), key=len, reverse=True))
+        return re.compile(rf"(?<!\w)(?:{alternatives})", re.IGNORECASE)
+
+    def passes(self, text: str) -> bool:
+        return self.regex.search(text) is not None
+
+    @classmethod
+    def from_file(cls, path: Optional[Path] = None) -> "KeywordGate":
+        path = path or models_dir() / GATE_FILE
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError) as exc:
+            raise ModelError(f"cannot read the keyword gate ({exc.__class__.__name__}); "
+                             "restore it from the package", file=str(path)) from exc
+        if not isinstance(data, dict) or not all(isinstance(v, list) for v in data.values()):
+            raise ModelError("the keyword gate must map category ids to lists of terms",
+                             file=str(path))
+        terms = [str(t).lower() for values in data.values() for t in values]
+        return cls(tuple(dict.fromkeys(terms)))
+
+    @classmethod
+    def open(cls) -> "KeywordGate":
+        """A gate that lets every clause through (for measuring the model without it)."""
+        return cls(("",))
+
+
+# ---------------------------------------------------------------------------------------
+# Labels, out-of-fold probabilities and thresholds
+
+
+def label_matrix(label_sets: Sequence[Sequence[str]], categories: Sequence[str]) -> np.ndarray:
+    """0/1 matrix, one row per clause and one column per category."""
+    index = {c: i for i, c in enumerate(categories)}
+    y = np.zeros((len(label_sets), len(categories)), dtype=np.int8)
+    for row, labels in enumerate(label_sets):
+        for label in labels:
+            if label in index:
+                y[row, index[label]] = 1
+    return y
+
+
+def learnable_categories(label_sets: Sequence[Sequence[str]],
+                         min_positives: int = MIN_POSITIVES) -> list[str]:
+    counts = {c: 0 for c in CATEGORIES}
+    for labels in label_sets:
+        for label in labels:
+            counts[label] = counts.get(label, 0) + 1
+    return [c for c in CATEGORIES if counts[c] >= min_positives]
+
+
+def fold_ids(groups: Sequence[str], n_folds: int = N_FOLDS) -> np.ndarray:
+    """Fold number per clause; clauses from one pattern always share a fold (GroupKFold)."""
+    from sklearn.model_selection import GroupKFold
+
+    n_splits = min(n_folds, len(set(groups)))
+    if n_splits < 2:
+        raise ModelError("cross-validation needs clauses from at least two patterns")
+    folds = np.zeros(len(groups), dtype=np.int16)
+    placeholder = np.zeros(len(groups))
+    for k, (_, test) in enumerate(GroupKFold(n_splits=n_splits).split(placeholder, groups=groups)):
+        folds[test] = k
+    return folds
+
+
+def out_of_fold_proba(texts: Sequence[str], y: np.ndarray, folds: np.ndarray, *,
+                      seed: int = DEFAULT_SEED, kind: str = DEFAULT_KIND) -> np.ndarray:
+    """Each clause's probabilities from a model that never saw its pattern."""
+    proba = np.zeros(y.shape, dtype=np.float64)
+    text_array = np.asarray(texts, dtype=object)
+    with warnings.catch_warnings():
+        # a fold may hold every example of a rare category; OneVsRest then predicts 0 for it
+        warnings.filterwarnings("ignore", message=".*Label not .* is present in all training")
+        for k in np.unique(folds):
+            train, test = folds != k, folds == k
+            pipeline = build_pipeline(seed, kind).fit(list(text_array[train]), y[train])
+            proba[test] = _proba_matrix(pipeline, list(text_array[test]), y.shape[1])
+    return proba
+
+
+def _proba_matrix(pipeline: Any, texts: Sequence[str], n_labels: int) -> np.ndarray:
+    proba = np.asarray(pipeline.predict_proba(list(texts)), dtype=np.float64)
+    return proba.reshape(len(texts), n_labels)
+
+
+def choose_threshold(scores: np.ndarray, truth: np.ndarray,
+                     precision_floor: float = PRECISION_FLOOR,
+                     bounds: tuple[float, float] = THRESHOLD_BOUNDS) -> float:
+    """The lowest threshold reaching `precision_floor`, else the one with the best F1.
+
+    Among thresholds that reach the floor the lowest gives the most recall; when none does,
+    F1 keeps the model useful. Clamped to `bounds` so a category with few negatives cannot
+    end up flagging everything.
+    """
+    low, high = bounds
+    candidates = np.unique(np.clip(scores[scores >= low], low, high))
+    if candidates.size == 0:
+        return high
+    best_f1, best_f1_t, floor_t = -1.0, high, None
+    positives = truth.sum()
+    for t in candidates:
+        flagged = scores >= t
+        tp = float((flagged & (truth == 1)).sum())
+        n_flagged = float(flagged.sum())
+        precision = tp / n_flagged if n_flagged else 0.0
+        recall = tp / positives if positives else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        if floor_t is None and precision >= precision_floor and tp > 0:
+            floor_t = float(t)
+        if f1 > best_f1:
+            best_f1, best_f1_t = f1, float(t)
+    return round(floor_t if floor_t is not None else best_f1_t, 4)
+
+
+def choose_thresholds(proba: np.ndarray, y: np.ndarray, categories: Sequence[str],
+                      mask: Optional[np.ndarray] = None) -> dict[str, float]:
+    mask = np.ones(len(y), dtype=bool) if mask is None else mask
+    return {cat: choose_threshold(proba[mask, i], y[mask, i]) for i, cat in enumerate(categories)}
+
+
+def gate_mask(gate: KeywordGate, texts: Sequence[str]) -> np.ndarray:
+    return np.fromiter((gate.passes(t) for t in texts), dtype=bool, count=len(texts))
+
+
+# ---------------------------------------------------------------------------------------
+# The detector
+
+
+@dataclass
+class ClauseClassifier:
+    """A fitted pipeline plus what it needs to turn probabilities into findings.
+
+    pipeline: the fitted sklearn Pipeline (features + OneVsRest linear model).
+    categories (list[str]): the label columns, in CATEGORIES order.
+    thresholds (dict[str, float]): per category; a clause at or above it is a finding.
+    gate (KeywordGate): clauses that fail it are never vectorised.
+    corpus_sha256 (str): the corpus the model was trained on.
+    meta (dict): the sidecar (versions, CV scores, trained date ...).
+    """
+
+    pipeline: Any
+    categories: list[str]
+    thresholds: dict[str, float]
+    gate: KeywordGate
+    corpus_sha256: str
+    meta: dict[str, Any] = field(default_factory=dict)
+    # what `load()` found that does not match (library versions, corpus); shown by the CLI
+    mismatches: list[str] = field(default_factory=list)
+
+    name = "model"
+
+    @property
+    def version(self) -> str:
+        """Corpus hash plus model file hash: a retrain on the same corpus with another gate,
+        seed or thresholds still changes it, so the audit store re-scans."""
+        model_hash = self.meta.get("model_sha256", "")
+        return f"{self.corpus_sha256}:{model_hash[:12]}" if model_hash else self.corpus_sha256
+
+    @property
+    def rule_id(self) -> str:
+        return f"model:{MODEL_NAME}@{self.corpus_sha256[:8]}"
+
+    # -- scoring -------------------------------------------------------------------------
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """Probabilities (clauses x categories); clauses the gate blocks score 0 everywhere."""
+        proba = np.zeros((len(texts), len(self.categories)), dtype=np.float64)
+        keep = np.flatnonzero(gate_mask(self.gate, texts))
+        if keep.size:
+            x = self._features.transform([texts[i] for i in keep])
+            proba[keep] = np.asarray(self._clf.predict_proba(x)).reshape(keep.size, -1)
+        return proba
+
+    def detect(self, clauses: Sequence[Clause]) -> list[Finding]:
+        """Findings for every clause and category scoring at or above its threshold.
+
+        Severity is a provisional "medium" with no basis, and message and recommendation are
+        left empty: `assess()` settles them as it does for rule findings.
+        """
+        texts = [c.text for c in clauses]
+        keep = np.flatnonzero(gate_mask(self.gate, texts))
+        if not keep.size:
+            return []
+        x = self._features.transform([texts[i] for i in keep])
+        proba = np.asarray(self._clf.predict_proba(x)).reshape(keep.size, -1)
+        limits = np.array([self.thresholds.get(c, 1.0) for c in self.categories])
+        findings = []
+        for row, col in zip(*np.nonzero(proba >= limits)):
+            category = self.categories[col]
+            findings.append(Finding(
+                category=category, rule=self.rule_id, severity="medium",
+                confidence=float(proba[row, col]), clause=clauses[keep[row]], basis=None,
+                detector=self.name, terms=self.top_terms(x[row], col),
+                title=CATEGORY_TITLES[category]))
+        return findings
+
+    def top_terms(self, x_row: Any, col: int, n: int = TOP_TERMS) -> tuple[str, ...]:
+        """The n-grams that pushed this clause's score for category `col` up the most.
+
+        Word n-grams are preferred because a reader can check them against the clause; the
+        character n-grams fill in only when fewer than `n` words contributed.
+        """
+        row = x_row.tocsr()
+        contributions = row.data * self._coefficients[col][row.indices]
+        order = np.argsort(-contributions, kind="stable")
+        words, chars = [], []
+        for i in order:
+            if contributions[i] <= 0:
+                break
+            kind, _, term = self._feature_names[row.indices[i]].partition("__")
+            (words if kind == "words" else chars).append(term.strip())
+        picked = list(dict.fromkeys(words))[:n]
+        picked += [c for c in dict.fromkeys(chars) if c not in picked][: n - len(picked)]
+        return tuple(picked)
+
+    @cached_property
+    def _features(self) -> Any:
+        return self.pipeline.named_steps["features"]
+
+    @cached_property
+    def _clf(self) -> Any:
+        return self.pipeline.named_steps["clf"]
+
+    @cached_property
+    def _feature_names(self) -> np.ndarray:
+        return self._features.get_feature_names_out()
+
+    @cached_property
+    def _coefficients(self) -> list[np.ndarray]:
+        return [_linear_coefficients(est) for est in self._clf.estimators_]
+
+    # -- training ------------------------------------------------------------------------
+
+    @classmethod
+    def train(cls, texts: Sequence[str], label_sets: Sequence[Sequence[str]],
+              groups: Sequence[str], corpus_sha256: str, *, seed: int = DEFAULT_SEED,
+              kind: str = DEFAULT_KIND, gate: Optional[KeywordGate] = None,
+              n_folds: int = N_FOLDS, min_positives: int = MIN_POSITIVES) -> "ClauseClassifier":
+        """Cross-validate (grouped by pattern) to choose thresholds, then fit on everything.
+
+        The sidecar metadata records the out-of-fold scores at those thresholds, so the
+        shipped file says how well it did on clauses it never saw.
+        """
+        gate = gate or KeywordGate.from_file()
+        categories = learnable_categories(label_sets, min_positives)
+        if not categories:
+            raise ModelError(f"no category has {min_positives} or more examples; "
+                             "add clauses to the corpus before training")
+        y = label_matrix(label_sets, categories)
+        folds = fold_ids(groups, n_folds)
+        oof = out_of_fold_proba(texts, y, folds, seed=seed, kind=kind)
+        passes = gate_mask(gate, texts)
+        oof[~passes] = 0.0  # what the shipped detector would see
+        thresholds = choose_thresholds(oof, y, categories)
+        pipeline = build_pipeline(seed, kind).fit(list(texts), y)
+        meta = {
+            "format": SIDECAR_FORMAT,
+            "name": MODEL_NAME,
+            "pipeline": kind,
+            "seed": seed,
+            "corpus_sha256": corpus_sha256,
+            "clauses": len(texts),
+            "categories": categories,
+            "thresholds": thresholds,
+            "precision_floor": PRECISION_FLOOR,
+            "gate": list(gate.terms),
+            "gate_pass_rate_positives": round(float(passes[y.any(axis=1)].mean()), 4),
+            "cv": {"folds": int(folds.max()) + 1, "grouped_by": "pattern",
+                   "scores": scores_at(oof, y, categories, thresholds)},
+            "versions": library_versions(),
+            "trained": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
+        }
+        return cls(pipeline, categories, thresholds, gate, corpus_sha256, meta)
+
+    # -- persistence ---------------------------------------------------------------------
+
+    def save(self, directory: Optional[Path] = None) -> tuple[Path, Path]:
+        """Write `clause_clf.skops` and its sidecar; the sidecar carries the file's sha256."""
+        import skops.io as sio
+
+        directory = Path(directory) if directory else models_dir()
+        directory.mkdir(parents=True, exist_ok=True)
+        buffer = io.BytesIO()
+        sio.dump(self.pipeline, buffer)
+        data = buffer.getvalue()
+        model_path, sidecar_path = directory / MODEL_FILE, directory / SIDECAR_FILE
+        model_path.write_bytes(data)
+        self.meta["model_sha256"] = hashlib.sha256(data).hexdigest()
+        self.meta["thresholds"] = self.thresholds
+        sidecar_path.write_text(json.dumps(self.meta, indent=1, sort_keys=True) + "\n",
+                                encoding="utf-8")
+        return model_path, sidecar_path
+
+    @classmethod
+    def load(cls, directory: Optional[Path | str] = None, *,
+             corpus_sha256: Optional[str] = None) -> "ClauseClassifier":
+        """Load the shipped (or given) model after checking it is the file that was trained.
+
+        directory: holds clause_clf.skops and clause_clf.json (default: the package's models/).
+        corpus_sha256: the corpus to compare with; by default, for the shipped model, the
+            shipped corpus (hashing it takes milliseconds). When it differs from the one the
+            model was trained on, a ModelMismatchWarning says to retrain.
+        Raises ModelError (one line) when a file is missing or unreadable, the model's sha256
+        differs from its sidecar, or the file asks for types outside TRUSTED_TYPES.
+        """
+        import skops.io as sio
+
+        if directory is None and corpus_sha256 is None:
+            corpus_sha256 = _shipped_corpus_sha256()
+        directory = Path(directory) if directory else models_dir()
+        model_path, sidecar_path = directory / MODEL_FILE, directory / SIDECAR_FILE
+        meta = _read_sidecar(sidecar_path)
+        try:
+            data = model_path.read_bytes()
+        except OSError as exc:
+            raise ModelError("model file missing or unreadable; run `barrier-scan train` "
+                             "or scan with --no-model", file=str(model_path)) from exc
+        if hashlib.sha256(data).hexdigest() != meta.get("model_sha256"):
+            raise ModelError(f"sha256 does not match {SIDECAR_FILE} (file changed or corrupted); "
+                             "reinstall barrier-scan or run `barrier-scan train`",
+                             file=str(model_path))
+        try:
+            untrusted = sio.get_untrusted_types(data=data)
+        except Exception as exc:  # skops raises several types on a malformed archive
+            raise ModelError(f"not a readable skops file ({exc.__class__.__name__}); "
+                             "run `barrier-scan train`", file=str(model_path)) from exc
+        unexpected = sorted(set(untrusted) - set(TRUSTED_TYPES))
+        if unexpected:
+            raise ModelError(f"holds types outside the trusted list ({', '.join(unexpected)}); "
+                             "refusing to load it; run `barrier-scan train`", file=str(model_path))
+        try:
+            pipeline = sio.load(io.BytesIO(data), trusted=list(untrusted))
+        except Exception as exc:
+            raise ModelError(f"cannot be loaded ({exc.__class__.__name__}: {exc}); "
+                             "run `barrier-scan train`", file=str(model_path)) from exc
+        classifier = cls(pipeline, list(meta["categories"]),
+                         {k: float(v) for k, v in meta["thresholds"].items()},
+                         KeywordGate(tuple(meta["gate"])), meta["corpus_sha256"], meta)
+        classifier.mismatches = _mismatches(meta, corpus_sha256)
+        for problem in classifier.mismatches:
+            warnings.warn(f"{model_path}: {problem}", ModelMismatchWarning, stacklevel=2)
+        return classifier
+
+
+def _shipped_corpus_sha256() -> Optional[str]:
+    from ..corpus import CorpusError, load_corpus
+
+    try:
+        return load_corpus().sha256
+    except CorpusError:
+        return None  # an install without the corpus: nothing to compare with
+
+
+def _read_sidecar(path: Path) -> dict[str, Any]:
+    try:
+        meta = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ModelError("model sidecar missing or unreadable; run `barrier-scan train` or "
+                         "scan with --no-model", file=str(path)) from exc
+    except json.JSONDecodeError as exc:
+        raise ModelError(f"model sidecar is not valid JSON ({exc.msg}); run `barrier-scan train`",
+                         file=str(path)) from exc
+    required = ("model_sha256", "corpus_sha256", "categories", "thresholds", "gate", "versions")
+    missing = [k for k in required if not isinstance(meta, dict) or k not in meta]
+    if missing:
+        raise ModelError(f"model sidecar lacks {', '.join(missing)}; run `barrier-scan train`",
+                         file=str(path))
+    unknown = [c for c in meta["categories"] if c not in CATEGORIES]
+    if unknown:
+        raise ModelError(f"model sidecar names unknown categories ({', '.join(unknown)}); "
+                         "run `barrier-scan train`", file=str(path))
+    return meta
+
+
+def _mismatches(meta: Mapping[str, Any], corpus_sha256: Optional[str]) -> list[str]:
+    problems = []
+    current = library_versions()
+    for lib, built in sorted(meta.get("versions", {}).items()):
+        if lib in current and current[lib] != built:
+            problems.append(f"built with {lib} {built}, running {current[lib]}; "
+                            "run `barrier-scan train` to rebuild it")
+    if corpus_sha256 and corpus_sha256 != meta.get("corpus_sha256"):
+        problems.append(f"trained on corpus {str(meta.get('corpus_sha256'))[:8]}, the corpus "
+                        f"is now {corpus_sha256[:8]}; run `barrier-scan train`")
+    return problems
+
+
+def _linear_coefficients(estimator: Any) -> np.ndarray:
+    """One weight per feature for a binary linear model, calibrated or not."""
+    if hasattr(estimator, "coef_"):
+        return np.asarray(estimator.coef_).ravel()
+    if hasattr(estimator, "calibrated_classifiers_"):
+        return np.mean([np.asarray(c.estimator.coef_).ravel()
+                        for c in estimator.calibrated_classifiers_], axis=0)
+    # a constant predictor (a label absent from a fold) has no features to name
+    return np.zeros(0)
+
+
+def library_versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = {}
+    for lib in VERSIONED_LIBRARIES:
+        try:
+            found[lib] = version(lib)
+        except PackageNotFoundError:
+            continue
+    return found
+
+
+def scores_at(proba: np.ndarray, y: np.ndarray, categories: Sequence[str],
+              thresholds: Mapping[str, float]) -> dict[str, dict[str, float]]:
+    """Per-category precision, recall, F1 and support at the given thresholds."""
+    out = {}
+    for i, cat in enumerate(categories):
+        out[cat] = prf(proba[:, i] >= thresholds[cat], y[:, i] == 1)
+    return out
+
+
+def prf(flagged: np.ndarray, truth: np.ndarray) -> dict[str, float]:
+    tp = int((flagged & truth).sum())
+    fp = int((flagged & ~truth).sum())
+    fn = int((~flagged & truth).sum())
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4),
+            "support": int(truth.sum()), "tp": tp, "fp": fp, "fn": fn}

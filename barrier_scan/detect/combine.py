@@ -1,0 +1,68 @@
+"""Merge rule findings and classifier findings so one clause and category gives one finding.
+
+- A rule finding keeps its severity, basis, quantities and assessment: the rule computed them.
+- Where the classifier agrees (same file, overlapping clause span, same category) the two
+  become one finding marked "rules+model" whose confidence rises as for two independent
+  signals, 1 - (1 - a)(1 - b), and which carries the model's terms.
+- A classifier finding that no rule caught stays, marked "model", only if its confidence
+  reaches the category's threshold (chosen on cross-validated corpus data; see
+  docs/classifier.md).
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Mapping, Optional, Sequence
+
+from ..model import Finding
+
+COMBINED_DETECTOR = "rules+model"
+
+
+def agreed_confidence(rule_confidence: float, model_confidence: float) -> float:
+    """Two detectors that both flag a clause: the chance both are wrong shrinks."""
+    return 1.0 - (1.0 - rule_confidence) * (1.0 - model_confidence)
+
+
+def combine(rule_findings: Sequence[Finding], model_findings: Sequence[Finding],
+            thresholds: Optional[Mapping[str, float]] = None) -> list[Finding]:
+    """One list of findings, sorted by file, position and category.
+
+    rule_findings: from the rule engine (any detector other than the model).
+    model_findings: from `ClauseClassifier.detect()`.
+    thresholds: per-category minimum confidence for a model-only finding to be kept; None
+        keeps every model finding (detect() has already applied the model's own thresholds).
+    """
+    by_key: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i, f in enumerate(rule_findings):
+        by_key[(f.clause.file, f.category)].append(i)
+
+    merged = list(rule_findings)
+    model_only: list[Finding] = []
+    for m in model_findings:
+        agreeing = [i for i in by_key.get((m.clause.file, m.category), ())
+                    if _overlaps(rule_findings[i], m)]
+        for i in agreeing:
+            merged[i] = _agree(merged[i], m)
+        if not agreeing and _keeps(m, thresholds):
+            model_only.append(m)
+    return sorted(merged + model_only, key=_position)
+
+
+def _agree(rule: Finding, model: Finding) -> Finding:
+    return rule.with_(confidence=agreed_confidence(rule.confidence, model.confidence),
+                      detector=COMBINED_DETECTOR, terms=rule.terms or model.terms)
+
+
+def _keeps(finding: Finding, thresholds: Optional[Mapping[str, float]]) -> bool:
+    if thresholds is None:
+        return True
+    return finding.confidence >= thresholds.get(finding.category, 1.0)
+
+
+def _overlaps(a: Finding, b: Finding) -> bool:
+    return a.clause.start < b.clause.end and b.clause.start < a.clause.end or (
+        a.clause.start == b.clause.start and a.clause.end == b.clause.end)
+
+
+def _position(f: Finding) -> tuple[str, int, int, str, str]:
+    return (f.clause.file, f.clause.start, f.clause.end, f.category, f.rule)

@@ -1,0 +1,126 @@
+"""The rule engine: applies a RulePack to clauses. It knows no individual rule.
+
+A rule fires on a clause when any of its `patterns` matches, every `requires` regex matches,
+no cue of its `unless` contexts and no `unless_patterns` regex occurs in the clause. Cues of
+`downgrade_if` contexts keep the finding one severity lower with less confidence.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Optional, Pattern, Sequence
+
+from ..model import SEVERITIES, Clause, Finding
+from ..quantities import parse_quantities
+from ..rulepack import Rule, RulePack, load_rules
+
+DOWNGRADE_CONFIDENCE = 0.7  # a conditional requirement is real but less certain to bite
+
+
+def _compile(pattern: str) -> Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
+
+
+def lower_severity(severity: str) -> str:
+    i = SEVERITIES.index(severity)  # type: ignore[arg-type]
+    return SEVERITIES[max(0, i - 1)]
+
+
+@dataclass
+class CompiledRule:
+    rule: Rule
+    regexes: tuple[Pattern[str], ...]
+    token_patterns: tuple[list[dict], ...]
+    requires: tuple[Pattern[str], ...]
+    excludes: tuple[Pattern[str], ...]
+    downgrades: tuple[Pattern[str], ...]
+
+
+class RuleEngine:
+    """Detector over a RulePack (`name="rules"`, `version` = the pack's content hash)."""
+
+    name = "rules"
+
+    def __init__(self, pack: RulePack) -> None:
+        self.pack = pack
+        self.version = pack.version
+        self.compiled = [self._compile_rule(r) for r in pack.rules]
+
+    @classmethod
+    def from_dir(cls, directory: Optional[Path] = None) -> "RuleEngine":
+        return cls(load_rules(directory))
+
+    def _compile_rule(self, rule: Rule) -> CompiledRule:
+        contexts = self.pack.contexts
+        excludes = [_compile(c) for name in rule.unless for c in contexts[name].cues]
+        excludes += [_compile(p) for p in rule.unless_patterns]
+        return CompiledRule(
+            rule=rule,
+            regexes=tuple(_compile(p["regex"]) for p in rule.patterns if "regex" in p),
+            token_patterns=tuple(p["tokens"] for p in rule.patterns if "tokens" in p),
+            requires=tuple(_compile(p) for p in rule.requires),
+            excludes=tuple(excludes),
+            downgrades=tuple(_compile(c) for name in rule.downgrade_if for c in contexts[name].cues),
+        )
+
+    @cached_property
+    def _matcher(self):  # type: ignore[no-untyped-def]
+        """A spaCy Matcher for the token patterns, built only if some rule has them."""
+        from spacy.matcher import Matcher
+
+        from ..segment import sentence_pipeline
+
+        nlp = sentence_pipeline()
+        matcher = Matcher(nlp.vocab, validate=True)
+        for c in self.compiled:
+            if c.token_patterns:
+                matcher.add(c.rule.id, list(c.token_patterns))
+        return nlp, matcher
+
+    def _token_hits(self, text: str) -> set[str]:
+        if not any(c.token_patterns for c in self.compiled):
+            return set()
+        nlp, matcher = self._matcher
+        doc = nlp.make_doc(text)
+        return {nlp.vocab.strings[match_id] for match_id, _, _ in matcher(doc)}
+
+    def _fires(self, c: CompiledRule, text: str, token_hits: set[str]) -> bool:
+        if not (any(rx.search(text) for rx in c.regexes) or c.rule.id in token_hits):
+            return False
+        if not all(rx.search(text) for rx in c.requires):
+            return False
+        return not any(rx.search(text) for rx in c.excludes)
+
+    def _finding(self, c: CompiledRule, clause: Clause) -> Finding:
+        rule = c.rule
+        severity, confidence = rule.severity, rule.confidence
+        if any(rx.search(clause.text) for rx in c.downgrades):
+            severity, confidence = lower_severity(severity), confidence * DOWNGRADE_CONFIDENCE
+        quantities = tuple(q for q in parse_quantities(clause.text) if q.kind in rule.quantities) \
+            if rule.quantities else ()
+        return Finding(
+            category=rule.category, rule=rule.id, severity=severity,  # type: ignore[arg-type]
+            confidence=confidence, clause=clause, quantities=quantities,
+            message=rule.message, recommendation=rule.recommendation, title=rule.title,
+            detector=self.name,
+        )
+
+    def detect(self, clauses: Sequence[Clause]) -> list[Finding]:
+        findings: list[Finding] = []
+        for clause in clauses:
+            token_hits = self._token_hits(clause.text)
+            for c in self.compiled:
+                if self._fires(c, clause.text, token_hits):
+                    findings.append(self._finding(c, clause))
+        return findings
+
+    def detect_rule(self, rule_id: str, clauses: Sequence[Clause]) -> list[Finding]:
+        """Only one rule: used by `rules test` so each example is checked against its own rule."""
+        c = next(c for c in self.compiled if c.rule.id == rule_id)
+        out = []
+        for clause in clauses:
+            if self._fires(c, clause.text, self._token_hits(clause.text)):
+                out.append(self._finding(c, clause))
+        return out

@@ -1,0 +1,190 @@
+"""PDF, "layout" extractor: pdfplumber words/lines and ruled tables, one page at a time.
+
+The file is first opened with PDFium, which tells a wrong password from a damaged file
+reliably and reads the metadata; pdfplumber then does the layout work. Each page is closed
+as soon as its lines are read, so memory stays bounded on long tenders.
+"""
+from __future__ import annotations
+
+import io
+import logging
+import re
+from collections import Counter
+from typing import Any, Optional, Sequence
+
+import pdfplumber
+import pypdfium2 as pdfium
+
+from ..errors import CorruptFile, EncryptedPDF, ExtractionError, NoTextLayer, TooLarge
+from ..model import ScanError
+from .blocks import Extracted, one_line
+from .cleanup import Line, PageLayout, TableRow, join_lines, layout_blocks, strip_cid
+
+# PDFium's FPDF_GetLastError codes (fpdfview.h).
+_PDFIUM_ERR_PASSWORD = 4
+_PDFIUM_ERR_SECURITY = 5
+
+CORRUPT_MESSAGE = "not a readable PDF (truncated or corrupt); re-export or re-download it"
+ENCRYPTED_MESSAGE = "is password-protected; save an unprotected copy"
+NO_TEXT_MESSAGE = "has no text layer (scanned?); run OCR on it first, e.g. ocrmypdf"
+
+# Font names that mark bold type ("ABCDEF+Arial-BoldMT", "Helvetica-Bold", "Calibri,Bold").
+BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demibold", re.IGNORECASE)
+# Metadata values some producers write when the author left the field empty (ReportLab).
+PLACEHOLDER_METADATA = frozenset({"", "untitled", "anonymous", "unspecified", "unknown"})
+# A table cell boundary may cut a glyph's box; chars whose centre lies this far (points)
+# outside a table's bbox still belong to it.
+TABLE_BBOX_MARGIN = 1.0
+
+_PDF_DATE = re.compile(r"^D?:?(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?([Zz+\-])?(\d{2})?'?(\d{2})?")
+
+# pdfminer logs every odd object at WARNING; a scan of a batch should not be drowned by them.
+logging.getLogger("pdfminer").setLevel(logging.ERROR)
+
+
+def open_pdfium(data: bytes, name: str, max_pages: int) -> pdfium.PdfDocument:
+    """Open with PDFium, turning its failures into typed errors; enforce the page limit."""
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        if getattr(exc, "err_code", None) in (_PDFIUM_ERR_PASSWORD, _PDFIUM_ERR_SECURITY):
+            raise EncryptedPDF(ENCRYPTED_MESSAGE, name) from None
+        raise CorruptFile(CORRUPT_MESSAGE, name) from None
+    pages = len(pdf)
+    if pages == 0:
+        pdf.close()
+        raise CorruptFile("is a PDF with no pages; re-export or re-download it", name)
+    if pages > max_pages:
+        pdf.close()
+        raise TooLarge(f"has {pages} pages, over the limit of {max_pages}; "
+                       f"split it or raise --max-pages", name)
+    return pdf
+
+
+def _pdf_date(value: str) -> str:
+    """"D:20250314093000+00'00'" -> "2025-03-14T09:30:00+00:00"; other text as given."""
+    m = _PDF_DATE.match(value.strip())
+    if not m or not m.group(2):
+        return value.strip()
+    y, mo, d, h, mi, s, sign, tzh, tzm = m.groups()
+    out = f"{y}-{mo}-{d or '01'}"
+    if h:
+        out += f"T{h}:{mi or '00'}:{s or '00'}"
+        if sign in ("Z", "z"):
+            out += "+00:00"
+        elif sign in ("+", "-") and tzh:
+            out += f"{sign}{tzh}:{tzm or '00'}"
+    return out
+
+
+def pdf_metadata(pdf: pdfium.PdfDocument) -> dict[str, Any]:
+    """title, author and created from the document information dictionary, when real."""
+    try:
+        info = pdf.get_metadata_dict(skip_empty=True)
+    except Exception:  # a broken Info dictionary is not worth failing the document for
+        return {}
+    meta: dict[str, Any] = {}
+    for key, out in (("Title", "title"), ("Author", "author"), ("CreationDate", "created")):
+        value = str(info.get(key, "")).strip()
+        if value.lower() in PLACEHOLDER_METADATA:
+            continue
+        meta[out] = _pdf_date(value) if out == "created" else value
+    return meta
+
+
+def _line_from_plumber(line: dict[str, Any]) -> Optional[Line]:
+    chars = [c for c in line.get("chars", []) if str(c.get("text", "")).strip()]
+    text = one_line(strip_cid(line["text"]))
+    if not text or not chars:
+        return None
+    sizes = Counter(round(float(c["size"]) * 2) / 2 for c in chars)
+    bold = sum(1 for c in chars if BOLD_FONT.search(str(c.get("fontname", "")))) > len(chars) / 2
+    return Line(text=text, x0=float(line["x0"]), x1=float(line["x1"]), top=float(line["top"]),
+                bottom=float(line["bottom"]), size=sizes.most_common(1)[0][0], bold=bold)
+
+
+def _inside(obj: dict[str, Any], boxes: Sequence[tuple[float, float, float, float]]) -> bool:
+    cx = (obj["x0"] + obj["x1"]) / 2
+    cy = (obj["top"] + obj["bottom"]) / 2
+    m = TABLE_BBOX_MARGIN
+    return any(x0 - m <= cx <= x1 + m and top - m <= cy <= bottom + m for x0, top, x1, bottom in boxes)
+
+
+def _cell_text(cell: Optional[str]) -> str:
+    if not cell:
+        return ""
+    return one_line(join_lines(strip_cid(cell).splitlines()))
+
+
+def plumber_page_layout(page: Any, number: int, *, tables: bool = True) -> tuple[PageLayout, int]:
+    """The lines (and table rows) of one pdfplumber page, and how many chars it has."""
+    layout = PageLayout(number=number, width=float(page.width), height=float(page.height))
+    n_chars = len(page.chars)
+    if n_chars == 0:
+        return layout, 0
+    text_page = page
+    if tables:
+        found = page.find_tables()
+        boxes = [t.bbox for t in found]
+        for table in found:
+            row_tops = [r.bbox[1] for r in table.rows]
+            for top, row in zip(row_tops, table.extract()):
+                cells = [_cell_text(c) for c in row]
+                if any(cells):
+                    layout.rows.append(TableRow(text=" | ".join(cells), top=float(top)))
+        if boxes:
+            text_page = page.filter(lambda obj: obj.get("object_type") != "char" or not _inside(obj, boxes))
+    for raw in text_page.extract_text_lines(return_chars=True):
+        line = _line_from_plumber(raw)
+        if line is not None:
+            layout.lines.append(line)
+    return layout, n_chars
+
+
+def _pages_phrase(numbers: list[int]) -> str:
+    shown = ", ".join(str(n) for n in numbers[:10])
+    more = f" and {len(numbers) - 10} more" if len(numbers) > 10 else ""
+    return f"page{'s' if len(numbers) > 1 else ''} {shown}{more}"
+
+
+def finish_pdf(name: str, layouts: list[PageLayout], image_pages: list[int],
+               metadata: dict[str, Any]) -> Extracted:
+    """Shared end of both PDF paths: refuse a text-less PDF, note scanned pages, build blocks."""
+    if not any(layout.lines or layout.rows for layout in layouts):
+        raise NoTextLayer(NO_TEXT_MESSAGE, name)
+    errors: list[ScanError] = []
+    if image_pages:
+        errors.append(ScanError(name, NoTextLayer.kind,
+                                f"{_pages_phrase(image_pages)} have no text layer (scanned?) and "
+                                "were not read; run OCR on the file, e.g. ocrmypdf"))
+    drafts = layout_blocks(layouts)
+    return Extracted(drafts=drafts, pages=len(layouts), metadata=metadata, errors=errors)
+
+
+def extract_pdf_layout(data: bytes, name: str, max_pages: int) -> Extracted:
+    """Blocks of a PDF read with pdfplumber: paragraphs, headings, list items, table rows."""
+    doc = open_pdfium(data, name, max_pages)
+    try:
+        metadata = pdf_metadata(doc)
+        metadata["extractor"] = "layout"
+    finally:
+        doc.close()
+    layouts: list[PageLayout] = []
+    image_pages: list[int] = []
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            for number, page in enumerate(pdf.pages, start=1):
+                try:
+                    layout, n_chars = plumber_page_layout(page, number)
+                    if not (layout.lines or layout.rows) and page.images:
+                        image_pages.append(number)
+                finally:
+                    page.close()
+                layouts.append(layout)
+    except ExtractionError:
+        raise
+    except Exception as exc:  # pdfminer raises many untyped errors on damaged files
+        if "password" in type(exc).__name__.lower() or "PasswordIncorrect" in repr(exc):
+            raise EncryptedPDF(ENCRYPTED_MESSAGE, name) from None
+        raise CorruptFile(CORRUPT_MESSAGE, name) from None
+    return finish_pdf(name, layouts, image_pages, metadata)

@@ -1,0 +1,180 @@
+"""Segment a document's blocks into clauses a person can find again.
+
+A clause is one sentence of a paragraph, list item or table row, carrying the clause number
+it sits under ("4.2.1", "4.2.1(a)") and the heading path ("Section 4 Selection Criteria >
+4.2 Economic and Financial Standing"). Sentences come from a blank English spaCy pipeline
+with a sentencizer and our `clause_number` component, run with `nlp.pipe` over all blocks.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable, Optional
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .model import Block, Clause, Document
+
+# "4", "4.2", "4.2.1", "4.2.1." / "1)" / "(a)", "(iv)", "a)" / bullets. Roman numerals are
+# limited to the forms tenders use so "(c)" stays a letter and "(iv)" a numeral.
+NUMBER_RE = re.compile(
+    r"""^\s*(?:
+        (?P<dotted>(?:Section|Clause|Part|Schedule|Annex)?\s*\d{1,3}(?:\.\d{1,3}){0,5})\.?(?=\s|$)
+      | (?P<paren>\((?:[a-zA-Z]|[ivxIVX]{1,5}|\d{1,2})\))
+      | (?P<half>(?:[a-z]|[ivx]{1,5}|\d{1,2})\))
+      | (?P<bullet>[•▪●◦‣∙·\-–*])
+    )\s+""",
+    re.VERBOSE,
+)
+ROMAN_RE = re.compile(r"^[ivx]{1,5}$", re.I)
+SECTION_WORD_RE = re.compile(r"^(Section|Clause|Part|Schedule|Annex)\s+", re.I)
+
+# A block this short that does not end like a sentence, and is numbered or marked as a heading,
+# opens a new section of the heading path.
+HEADING_MAX_CHARS = 90
+SENTENCE_END_RE = re.compile(r"[.:;?!]\s*$")
+
+# Sentences longer than this are split again at semicolons so a quoted clause stays readable.
+MAX_CLAUSE_CHARS = 700
+
+
+@dataclass(frozen=True)
+class _Numbering:
+    number: Optional[str]
+    depth: int  # 1 for "4", 2 for "4.2" ...; 0 when unnumbered
+    body_start: int  # where the text after the number starts
+    kind: str  # dotted | paren | half | bullet | none
+
+
+def read_number(text: str) -> _Numbering:
+    """The clause number a block starts with, if any."""
+    m = NUMBER_RE.match(text)
+    if not m:
+        return _Numbering(None, 0, 0, "none")
+    if m.group("dotted"):
+        raw = SECTION_WORD_RE.sub("", m.group("dotted").strip())
+        return _Numbering(raw, raw.count(".") + 1, m.end(), "dotted")
+    if m.group("paren"):
+        return _Numbering(m.group("paren"), 0, m.end(), "paren")
+    if m.group("half"):
+        return _Numbering("(" + m.group("half")[:-1] + ")", 0, m.end(), "half")
+    return _Numbering(None, 0, m.end(), "bullet")
+
+
+def is_heading(block: Block, numbering: _Numbering) -> bool:
+    text = block.text.strip()
+    if block.kind == "heading":
+        return True
+    if block.kind == "table_row" or len(text) > HEADING_MAX_CHARS or SENTENCE_END_RE.search(text):
+        return False
+    body = text[numbering.body_start:].strip()
+    # "4.2 Economic and Financial Standing": numbered, short, title-like, no verb-ish ending
+    return numbering.kind == "dotted" and bool(body) and body[0].isupper() and len(body.split()) <= 10
+
+
+@Language.factory("clause_number")
+def make_clause_number(nlp: Language, name: str) -> "ClauseNumber":
+    return ClauseNumber()
+
+
+class ClauseNumber:
+    """Keeps a leading clause number ("4.2.1", "(a)") in the first sentence.
+
+    The sentencizer would otherwise treat "4." or "1)" as a sentence of its own.
+    """
+
+    def __call__(self, doc: Doc) -> Doc:
+        numbering = read_number(doc.text)
+        if numbering.body_start:
+            for token in doc:
+                if token.idx >= numbering.body_start:
+                    break
+                if token.i > 0:
+                    token.is_sent_start = False
+            for token in doc:
+                if token.idx >= numbering.body_start:
+                    if token.i > 0:
+                        token.is_sent_start = False
+                    break
+        return doc
+
+
+@lru_cache(maxsize=1)
+def sentence_pipeline() -> Language:
+    """Blank English + sentencizer + clause_number: no model download, built once per process."""
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("clause_number")
+    return nlp
+
+
+class _HeadingTracker:
+    """The current heading path, kept by the depth of dotted numbers."""
+
+    def __init__(self) -> None:
+        self.path: list[tuple[int, str]] = []
+
+    def push(self, depth: int, title: str) -> None:
+        depth = max(depth, 1)
+        self.path = [(d, t) for d, t in self.path if d < depth]
+        self.path.append((depth, title))
+
+    @property
+    def titles(self) -> tuple[str, ...]:
+        return tuple(t for _, t in self.path)
+
+
+def _split_long(text: str, start: int) -> Iterable[tuple[str, int]]:
+    if len(text) <= MAX_CLAUSE_CHARS:
+        yield text, start
+        return
+    pos = 0
+    for m in re.finditer(r";\s+", text):
+        if m.end() - pos > 80:
+            yield text[pos:m.start() + 1], start + pos
+            pos = m.end()
+    if pos < len(text):
+        yield text[pos:], start + pos
+
+
+def segment(document: Document) -> list[Clause]:
+    """Split a document into clauses with clause numbers and heading paths."""
+    nlp = sentence_pipeline()
+    blocks = [b for b in document.blocks if b.text.strip()]
+    headings = _HeadingTracker()
+    last_dotted: Optional[str] = None
+    clauses: list[Clause] = []
+    for block, doc in zip(blocks, nlp.pipe((b.text for b in blocks), batch_size=256)):
+        numbering = read_number(block.text)
+        if is_heading(block, numbering):
+            depth = numbering.depth or (1 if not headings.path else headings.path[-1][0] + 1)
+            headings.push(depth, block.text.strip())
+            if numbering.kind == "dotted":
+                last_dotted = numbering.number
+            continue
+        if numbering.kind == "dotted":
+            last_dotted = numbering.number
+            number = numbering.number
+        elif numbering.kind in ("paren", "half"):
+            number = f"{last_dotted}{numbering.number}" if last_dotted else numbering.number
+        else:
+            number = last_dotted if block.kind != "table_row" else last_dotted
+        for sent in doc.sents:
+            text = sent.text.strip()
+            if not text:
+                continue
+            offset = block.start + sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
+            for raw, raw_start in _split_long(text, offset):
+                piece = raw.strip()
+                piece_start = raw_start + (len(raw) - len(raw.lstrip()))
+                if len(piece) < 3:
+                    continue
+                clauses.append(Clause(
+                    text=piece, file=block.file, page=block.page, start=piece_start,
+                    end=piece_start + len(piece), number=number, heading=headings.titles,
+                    kind=block.kind,
+                ))
+    return clauses

@@ -1,0 +1,279 @@
+"""The clause classifier: training is reproducible, the model file is checked before it is
+trusted, and findings carry the model's confidence and terms."""
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from barrier_scan.corpus import load_corpus
+from barrier_scan.detect import Detector
+from barrier_scan.detect.classifier import (
+    MODEL_FILE,
+    SIDECAR_FILE,
+    TRUSTED_TYPES,
+    ClauseClassifier,
+    KeywordGate,
+    ModelMismatchWarning,
+    build_pipeline,
+    choose_threshold,
+    fold_ids,
+)
+from barrier_scan.errors import ModelError
+from barrier_scan.model import Clause
+from barrier_scan.resources import models_dir
+
+SEED = 7
+
+# Small synthetic corpus: a few sentence shapes per category, filled from word lists, each
+# shape its own "pattern" so grouped CV has groups. Written for these tests only.
+SHAPES = {
+    "turnover": [
+        "Bidders must show a minimum annual turnover of £{n} million in each of the last {y} years.",
+        "Applicants with a yearly turnover below £{n}m will be excluded from the {w} stage.",
+        "A turnover of at least {n} times the contract value is required from the {w} supplier.",
+    ],
+    "insurance": [
+        "The contractor shall hold public liability insurance of £{n} million for the {w} works.",
+        "Professional indemnity insurance cover of £{n}m must be in place when the {w} bid is submitted.",
+        "Evidence of employers liability insurance at £{n} million is needed for {w} tenders.",
+    ],
+    "security_bond": [
+        "A performance bond of {n} per cent of the {w} contract price must be provided.",
+        "Tenderers shall lodge a bid security of £{n},000 with the {w} submission.",
+        "A parent company guarantee covering {n} years is required for the {w} service.",
+    ],
+    None: [
+        "There is no minimum turnover requirement for the {w} contract in year {y}.",
+        "Insurance will only be required from the {w} supplier at contract award, {n} weeks later.",
+        "The {w} service supports residents across the borough for {y} years with {n} visits.",
+    ],
+}
+FILLERS = ["cleaning", "catering", "grounds", "transport", "software", "repairs", "security",
+           "training", "printing", "waste"]
+
+
+def synthetic_records(per_shape: int = 12, seed: int = 3) -> list[dict]:
+    rng = random.Random(seed)
+    records = []
+    for category, shapes in SHAPES.items():
+        for s, shape in enumerate(shapes):
+            for k in range(per_shape):
+                text = shape.format(n=rng.randint(1, 20), y=rng.randint(2, 5), w=rng.choice(FILLERS))
+                name = category or "none"
+                records.append({"id": f"{name}-{s}-{k:02d}", "text": text,
+                                "labels": [category] if category else ["none"],
+                                "severity": "medium" if category else None,
+                                "pattern": f"{name}.shape{s}", "source": "synthetic"})
+    return records
+
+
+@pytest.fixture(scope="module")
+def corpus_dir(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("corpus")
+    lines = [json.dumps(r) for r in synthetic_records()]
+    (root / "synthetic.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def gate() -> KeywordGate:
+    return KeywordGate(("turnover", "insur", "indemnity", "bond", "guarant", "security"))
+
+
+@pytest.fixture(scope="module")
+def trained(corpus_dir, gate) -> ClauseClassifier:
+    corpus = load_corpus(corpus_dir)
+    return ClauseClassifier.train(corpus.texts, corpus.label_sets(), corpus.groups,
+                                  corpus.sha256, seed=SEED, gate=gate, n_folds=3,
+                                  min_positives=10)
+
+
+@pytest.fixture()
+def saved(trained, tmp_path) -> Path:
+    trained.save(tmp_path)
+    return tmp_path
+
+
+def clause(text: str, start: int = 0) -> Clause:
+    return Clause(text=text, file="tender.pdf", page=1, start=start, end=start + len(text))
+
+
+def test_training_twice_gives_identical_predictions_and_probabilities(corpus_dir):
+    corpus = load_corpus(corpus_dir)
+    texts = corpus.texts[::2]  # a small slice keeps this fast
+    y = np.array([[int("turnover" in l), int("insurance" in l)] for l in corpus.label_sets()[::2]])
+    probe = ["A minimum turnover of £4m applies.", "Hold insurance of £10m.", "The park opens daily."]
+    first = build_pipeline(SEED).fit(texts, y)
+    second = build_pipeline(SEED).fit(texts, y)
+    assert np.array_equal(first.predict(probe), second.predict(probe))
+    assert np.array_equal(first.predict_proba(probe), second.predict_proba(probe))
+
+
+@pytest.mark.parametrize("kind", ["lr", "svc", "lr-words"])
+def test_every_pipeline_kind_is_seeded(kind, corpus_dir):
+    corpus = load_corpus(corpus_dir)
+    y = np.array([[int("turnover" in l), int("security_bond" in l)] for l in corpus.label_sets()])
+    probe = ["A bond of 10 per cent is required.", "Turnover of £3m."]
+    a = build_pipeline(SEED, kind).fit(corpus.texts, y).predict_proba(probe)
+    b = build_pipeline(SEED, kind).fit(corpus.texts, y).predict_proba(probe)
+    assert np.array_equal(a, b)
+
+
+def test_unknown_pipeline_kind_is_a_model_error():
+    with pytest.raises(ModelError, match="unknown pipeline 'forest'"):
+        build_pipeline(SEED, "forest")
+
+
+def test_classifier_is_a_detector(trained):
+    assert isinstance(trained, Detector)
+    assert trained.name == "model"
+    assert trained.rule_id == f"model:clause_clf@{trained.corpus_sha256[:8]}"
+
+
+def test_detect_finds_a_barrier_with_confidence_and_terms(trained):
+    text = "Suppliers must have a minimum annual turnover of £9 million in each of the last 3 years."
+    findings = trained.detect([clause(text)])
+    assert [f.category for f in findings] == ["turnover"]
+    f = findings[0]
+    assert f.detector == "model" and f.severity == "medium" and f.basis is None
+    assert f.rule == trained.rule_id
+    assert f.confidence >= trained.thresholds["turnover"]
+    assert f.message == "" and f.recommendation == ""
+    assert "turnover" in f.terms
+    assert all(term.lower() in text.lower() for term in f.terms)
+
+
+def test_gate_keeps_plain_narrative_away_from_the_model(trained):
+    narrative = clause("The library opens at nine and closes at five on weekdays.")
+    assert trained.detect([narrative]) == []
+    assert trained.predict_proba([narrative.text]).tolist() == [[0.0] * len(trained.categories)]
+
+
+@pytest.mark.parametrize("text, passes", [
+    ("Insurance cover of £5m.", True),
+    ("INSURED for £5m.", True),
+    ("We reinsure nothing.", False),  # terms must start a word
+    ("The park is open daily.", False),
+])
+def test_keyword_gate_matches_word_prefixes(text, passes):
+    assert KeywordGate(("insur", "bond")).passes(text) is passes
+
+
+def test_shipped_gate_file_loads_and_covers_every_category():
+    gate = KeywordGate.from_file()
+    assert gate.passes("A minimum turnover of £2m is required.")
+    assert gate.passes("Sub-contracting is not permitted.")
+    assert not gate.passes("The garden is pleasant in spring.")
+
+
+def test_detect_scores_a_whole_document_in_one_call(trained, monkeypatch):
+    calls = []
+    real = type(trained._clf).predict_proba  # patched on the class: the fixture is shared
+
+    def spy(self, x):
+        calls.append(x.shape[0])
+        return real(self, x)
+
+    monkeypatch.setattr(type(trained._clf), "predict_proba", spy)
+    clauses = [clause(f"A performance bond of {i} per cent is required.", 100 * i) for i in range(30)]
+    clauses += [clause("Residents enjoy the park.", 5000)]
+    trained.detect(clauses)
+    assert calls == [30]
+
+
+def test_save_and_load_round_trip(trained, saved):
+    loaded = ClauseClassifier.load(saved)
+    probe = ["A minimum turnover of £6m is required.", "A bond of 5 per cent is payable."]
+    assert np.allclose(loaded.predict_proba(probe), trained.predict_proba(probe))
+    assert loaded.thresholds == trained.thresholds
+    assert loaded.version.startswith(trained.corpus_sha256)
+    meta = json.loads((saved / SIDECAR_FILE).read_text())
+    assert {"scikit-learn", "skops", "numpy"} <= set(meta["versions"])
+    assert meta["corpus_sha256"] == trained.corpus_sha256 and meta["cv"]["grouped_by"] == "pattern"
+
+
+def test_tampered_model_file_is_refused(saved):
+    path = saved / MODEL_FILE
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+    with pytest.raises(ModelError, match="sha256 does not match"):
+        ClauseClassifier.load(saved)
+
+
+def test_model_asking_for_untrusted_types_is_refused(saved, monkeypatch):
+    import skops.io as sio
+
+    monkeypatch.setattr(sio, "get_untrusted_types", lambda **kw: ["builtins.eval"])
+    with pytest.raises(ModelError, match=r"outside the trusted list \(builtins.eval\)") as info:
+        ClauseClassifier.load(saved)
+    assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize("remove, message", [
+    (MODEL_FILE, "model file missing"),
+    (SIDECAR_FILE, "model sidecar missing"),
+])
+def test_missing_files_are_a_model_error(saved, remove, message):
+    (saved / remove).unlink()
+    with pytest.raises(ModelError, match=message):
+        ClauseClassifier.load(saved)
+
+
+def test_garbled_sidecar_is_a_model_error(saved):
+    (saved / SIDECAR_FILE).write_text("{not json")
+    with pytest.raises(ModelError, match="not valid JSON"):
+        ClauseClassifier.load(saved)
+
+
+def test_other_library_version_warns(saved):
+    meta = json.loads((saved / SIDECAR_FILE).read_text())
+    meta["versions"]["scikit-learn"] = "0.0.1"
+    (saved / SIDECAR_FILE).write_text(json.dumps(meta))
+    with pytest.warns(ModelMismatchWarning, match="built with scikit-learn 0.0.1"):
+        loaded = ClauseClassifier.load(saved)
+    assert len(loaded.mismatches) == 1
+
+
+def test_other_corpus_warns(saved, trained):
+    with pytest.warns(ModelMismatchWarning, match="trained on corpus"):
+        ClauseClassifier.load(saved, corpus_sha256="f" * 64)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ClauseClassifier.load(saved, corpus_sha256=trained.corpus_sha256)
+
+
+@pytest.mark.parametrize("scores, truth, expected", [
+    # 0.6 is the lowest threshold with precision >= 0.9
+    ([0.95, 0.9, 0.8, 0.6, 0.5, 0.4, 0.2], [1, 1, 1, 1, 0, 1, 0], 0.6),
+    # no threshold reaches the floor: best F1 instead
+    ([0.9, 0.8, 0.7, 0.6], [0, 1, 0, 1], 0.6),
+    # nothing above the lower bound: the upper bound
+    ([0.1, 0.2], [1, 0], 0.95),
+])
+def test_choose_threshold(scores, truth, expected):
+    assert choose_threshold(np.array(scores), np.array(truth)) == expected
+
+
+def test_folds_never_split_a_pattern():
+    groups = [f"p{i % 7}" for i in range(70)]
+    folds = fold_ids(groups, 5)
+    for g in set(groups):
+        assert len({folds[i] for i, x in enumerate(groups) if x == g}) == 1
+
+
+def test_shipped_model_loads_with_only_trusted_types():
+    if not (models_dir() / MODEL_FILE).exists():
+        pytest.skip("no shipped model yet: run `barrier-scan train`")
+    import skops.io as sio
+
+    untrusted = sio.get_untrusted_types(file=models_dir() / MODEL_FILE)
+    assert set(untrusted) <= set(TRUSTED_TYPES)
+    loaded = ClauseClassifier.load()
+    assert loaded.categories and set(loaded.thresholds) == set(loaded.categories)
