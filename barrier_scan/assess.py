@@ -89,6 +89,14 @@ def _largest_money(f: Finding) -> Optional[Quantity]:
     return max(money, key=lambda q: q.high or q.value) if money else None
 
 
+def _years(q: Quantity) -> Optional[float]:
+    """A duration in years, from its own unit where possible (48 months is 4 years, not 3.95)."""
+    per_year = {"years": 1.0, "year": 1.0, "months": 12.0, "month": 12.0, "weeks": 52.0, "week": 52.0}
+    if q.unit in per_year:
+        return q.value / per_year[q.unit]
+    return q.days / YEAR_DAYS if q.days else None
+
+
 def _fmt_ratio(r: float) -> str:
     return f"{r:.2f}".rstrip("0").rstrip(".") + "x"
 
@@ -192,7 +200,7 @@ def insurance_level(f: Finding, ctx: AssessContext) -> Verdict:
 def minimum_years(f: Finding, ctx: AssessContext) -> Verdict:
     """Years of trading, accounts or experience demanded; `high_years` and above is high."""
     high_years = float(ctx.thresholds.get("high_years", 3))
-    years = [q.days / YEAR_DAYS for q in _of_kind(f, "duration") if q.days]
+    years = [y for q in _of_kind(f, "duration") if (y := _years(q))]
     counts = [q.value for q in _of_kind(f, "count") if q.unit.startswith("year")]
     n = max(years + counts, default=None)
     if n is None:
@@ -248,12 +256,12 @@ def days_limit(f: Finding, ctx: AssessContext) -> Verdict:
 def term_years(f: Finding, ctx: AssessContext) -> Verdict:
     """Framework (4 years) or contract (5 years) term, counting extensions."""
     limit = float(ctx.thresholds.get("limit_years", 4))
-    durations = [q.days / YEAR_DAYS for q in _of_kind(f, "duration") if q.days and q.days >= 180]
+    durations = [y for q in _of_kind(f, "duration") if (y := _years(q)) and y >= 0.5]
     if not durations:
         return Verdict(True, "a long term without a stated length")
     text = f.clause.text.lower()
     total = sum(durations) if re.search(r"extend|extension|further|plus|\+", text) and len(durations) > 1 else max(durations)
-    if total > limit + 0.01:
+    if round(total, 3) > limit:
         return Verdict(True, f"term of {total:g} years including extensions; limit {limit:g}", "high" if total >= limit + 2 else "medium",
                        None, total, limit, True)
     return Verdict(False, f"term of {total:g} years; within {limit:g}")

@@ -325,4 +325,12 @@ _register_optional_commands()
 
 
 def main(argv: Optional[Sequence[str]] = None) -> None:
-    cli.main(args=list(argv) if argv is not None else None, prog_name="barrier-scan")
+    """Entry point. An unexpected error is one line too (set BARRIER_SCAN_DEBUG=1 for the traceback)."""
+    try:
+        cli.main(args=list(argv) if argv is not None else None, prog_name="barrier-scan")
+    except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
+        if os.environ.get("BARRIER_SCAN_DEBUG"):
+            raise
+        click.echo(f"barrier-scan: internal error: {type(exc).__name__}: {exc} "
+                   "(re-run with BARRIER_SCAN_DEBUG=1 and report it)", err=True)
+        sys.exit(EXIT_INPUT)

@@ -159,6 +159,16 @@ class RulePack:
         return tuple(r for r in self.rules if r.category == category)
 
 
+# Built once: jsonschema.validate() re-checks the schema itself on every call, which made
+# loading the packs take seconds.
+RULE_VALIDATOR = jsonschema.Draft202012Validator(RULE_SCHEMA)
+PACK_VALIDATOR = jsonschema.Draft202012Validator(PACK_SCHEMA)
+
+
+def _first_error(validator: jsonschema.Draft202012Validator, data: Any) -> Optional[jsonschema.ValidationError]:
+    return jsonschema.exceptions.best_match(validator.iter_errors(data))
+
+
 def _error_path(error: jsonschema.ValidationError) -> str:
     return ".".join(str(p) for p in error.absolute_path) or "(top level)"
 
@@ -199,10 +209,9 @@ def load_contexts(directory: Path) -> dict[str, ContextCue]:
 def _build_rule(path: Path, category: str, raw: Any, index: int, contexts: Mapping[str, ContextCue]) -> Rule:
     rule_id = raw.get("id") if isinstance(raw, dict) else None
     label = rule_id or f"#{index + 1}"
-    try:
-        jsonschema.validate(raw, RULE_SCHEMA)
-    except jsonschema.ValidationError as exc:
-        raise RuleFileError(str(path), label, _error_path(exc), exc.message) from None
+    error = _first_error(RULE_VALIDATOR, raw)
+    if error is not None:
+        raise RuleFileError(str(path), label, _error_path(error), error.message)
     if not rule_id.startswith(category + "."):
         raise RuleFileError(str(path), rule_id, "id", f"must start with the pack's category '{category}.'")
     for i, pattern in enumerate(raw["patterns"]):
@@ -236,10 +245,9 @@ def _build_rule(path: Path, category: str, raw: Any, index: int, contexts: Mappi
 
 def load_pack_file(path: Path, contexts: Mapping[str, ContextCue]) -> list[Rule]:
     data = _read_yaml(path)
-    try:
-        jsonschema.validate(data, PACK_SCHEMA)
-    except jsonschema.ValidationError as exc:
-        raise RuleFileError(str(path), None, _error_path(exc), exc.message) from None
+    error = _first_error(PACK_VALIDATOR, data)
+    if error is not None:
+        raise RuleFileError(str(path), None, _error_path(error), error.message)
     return [_build_rule(path, data["category"], raw, i, contexts) for i, raw in enumerate(data["rules"])]
 
 

@@ -80,13 +80,20 @@ def make_clause_number(nlp: Language, name: str) -> "ClauseNumber":
     return ClauseNumber()
 
 
-class ClauseNumber:
-    """Keeps a leading clause number ("4.2.1", "(a)") in the first sentence.
+# Tokens ending in "." that do not end a sentence. spaCy's tokenizer leaves "£1m." or
+# "Ltd." as one token, which the sentencizer then never splits after.
+ABBREVIATIONS = frozenset("""e.g. i.e. etc. no. nos. reg. regs. para. paras. approx. inc. ltd. co.
+st. mr. mrs. ms. dr. vs. cf. art. arts. s. ss. fig. p. pp. incl. max. min. cl. sch. ref. tel.
+dept. govt. plc. u.k. a.m. p.m.""".split())
 
-    The sentencizer would otherwise treat "4." or "1)" as a sentence of its own.
+
+class ClauseNumber:
+    """Keeps a leading clause number ("4.2.1", "(a)") in the first sentence, and splits after
+    tokens like "£1m." that hide a full stop from the sentencizer.
     """
 
     def __call__(self, doc: Doc) -> Doc:
+        self._split_after_glued_stops(doc)
         numbering = read_number(doc.text)
         if numbering.body_start:
             for token in doc:
@@ -100,6 +107,16 @@ class ClauseNumber:
                         token.is_sent_start = False
                     break
         return doc
+
+    @staticmethod
+    def _split_after_glued_stops(doc: Doc) -> None:
+        for token in doc[:-1]:
+            text = token.text
+            if len(text) > 1 and text.endswith(".") and text.lower() not in ABBREVIATIONS \
+                    and (any(ch.isdigit() for ch in text) or (token.i > 0 and doc[token.i - 1].like_num)):
+                nxt = doc[token.i + 1]
+                if nxt.text[:1].isupper():
+                    nxt.is_sent_start = True
 
 
 @lru_cache(maxsize=1)

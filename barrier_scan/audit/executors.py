@@ -3,8 +3,10 @@
 Both build one `Scanner` per worker (not per document) and hand back plain dicts
 (`DocumentResult.to_dict()`), so only the audit's parent process touches the database.
 
-Local pool: N worker processes started from a fork server (imports are shared, start-up is
-fast). Each worker scans one document at a time. A document that runs past the time limit
+Local pool: N worker processes. On Linux the parent builds the Scanner once and forks the
+workers from it, so they start at once and share the loaded rules and model copy-on-write;
+elsewhere (or when the parent runs other threads) a fork server or spawn is used and each
+worker builds its own Scanner. Each worker scans one document at a time. A document that runs past the time limit
 is interrupted inside the worker (SIGALRM); one stuck in C code past the limit plus a grace
 period has its worker killed and replaced. A worker that dies (segfault, out of memory) costs
 only the document it held: that document is recorded as failed and a new worker starts.
@@ -18,6 +20,7 @@ the scan returns).
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import multiprocessing as mp
 import os
 import signal
@@ -85,6 +88,10 @@ class Executor(Protocol):
 
 
 # -- the worker side (shared by both executors) ------------------------------------------------
+# The Scanner a forked worker inherits from the parent (set only around LocalExecutor.start).
+_FORKED_SCANNER: Any = None
+
+
 class DocumentTimeout(BaseException):
     """Raised in a worker when a document passes its time limit.
 
@@ -155,8 +162,10 @@ def _worker_main(conn: Connection, base: ScanSettings, rules_dir: Optional[str],
         except (ImportError, ValueError, OSError):
             pass
     try:
-        from ..pipeline import Scanner
-        scanner = Scanner(base, rules_dir=rules_dir)
+        scanner = _FORKED_SCANNER
+        if scanner is None:
+            from ..pipeline import Scanner
+            scanner = Scanner(base, rules_dir=rules_dir)
     except BaseException as exc:  # noqa: BLE001 - reported to the parent as one line
         try:
             conn.send(("init-error", str(exc) or type(exc).__name__))
@@ -221,16 +230,29 @@ class LocalExecutor:
     timeout: float = 300.0
     memory_mb: Optional[int] = None
     max_tasks_per_worker: Optional[int] = None
+    start_method: str = "auto"  # auto | fork | forkserver | spawn
     version: str = ""
     workers: list[_Worker] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        if "forkserver" in mp.get_all_start_methods():
-            self._ctx = mp.get_context("forkserver")
+        methods = mp.get_all_start_methods()
+        method = self.start_method
+        if method == "auto":
+            # fork from this process once it holds a built Scanner: workers start at once and
+            # share the loaded rules and model copy-on-write. Forking a process that runs other
+            # threads can deadlock, so then a fork server does the same job more slowly.
+            if "fork" in methods and threading.active_count() == 1:
+                method = "fork"
+            else:
+                method = "forkserver" if "forkserver" in methods else "spawn"
+        self.start_method = method
+        self._ctx = mp.get_context(method)
+        if method == "forkserver":
             # imported once in the fork server, shared copy-on-write by every worker
-            self._ctx.set_forkserver_preload(["barrier_scan.pipeline"])
-        else:
-            self._ctx = mp.get_context("spawn")
+            preload = ["barrier_scan.pipeline"]
+            if self.settings.use_model:
+                preload += ["barrier_scan.detect.classifier", "skops.io"]
+            self._ctx.set_forkserver_preload(preload)
 
     def _spawn(self) -> _Worker:
         parent, child = self._ctx.Pipe(duplex=True)
@@ -242,6 +264,17 @@ class LocalExecutor:
         return _Worker(process=proc, conn=parent)
 
     def start(self) -> str:
+        global _FORKED_SCANNER
+        if self.start_method == "fork":
+            from ..pipeline import Scanner
+            try:
+                _FORKED_SCANNER = Scanner(self.settings, rules_dir=self.rules_dir)
+            except BarrierScanError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - one line for the user
+                raise AuditWorkerError(f"the scanner could not be built: {exc}") from exc
+            self.version = _FORKED_SCANNER.version
+            gc.freeze()  # keep the loaded objects out of the children's collections (less copying)
         self.workers = [self._spawn() for _ in range(max(1, self.jobs))]
         deadline = time.monotonic() + WORKER_START_TIMEOUT
         while not any(w.ready for w in self.workers):
@@ -366,6 +399,10 @@ class LocalExecutor:
                 w.process.join(1)
             w.conn.close()
         self.workers = []
+        if self.start_method == "fork":
+            global _FORKED_SCANNER
+            _FORKED_SCANNER = None
+            gc.unfreeze()
 
 
 # -- Dask -------------------------------------------------------------------------------------------

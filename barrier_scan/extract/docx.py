@@ -21,6 +21,7 @@ from docx.oxml.ns import qn
 from ..errors import CorruptFile, EmptyFile, ExtractionError, TooLarge
 from ..model import BlockKind
 from .blocks import Draft, Extracted, one_line
+from .cleanup import LIST_MARKER
 
 CORRUPT_MESSAGE = "not a readable Word file (.docx is damaged or truncated); re-save it from Word or re-download it"
 
@@ -328,7 +329,7 @@ def _paragraph_draft(p: Any, document: Any, numbering: Numbering, pages: _PageCo
     kind: BlockKind
     if _HEADING_STYLE.match(style) or _has_outline_level(paragraph):
         kind = "heading"
-    elif num or _LIST_STYLE.match(style):
+    elif num or _LIST_STYLE.match(style) or LIST_MARKER.match(text):
         kind = "list_item"
     elif _all_bold(paragraph) and len(text) <= 120 and not text.rstrip().endswith((".", ";", ":")):
         kind = "heading"

@@ -37,14 +37,17 @@ BOLD_WEIGHT = 600
 _FONT_NAME_BUFFER = 128
 
 
+_UNDECODABLE = re.compile("[\ufffd\ue000-\uf8ff\x00-\x08\x0b\x0e-\x1f]")
+_VISIBLE = re.compile("[^\\s\ufffe]")
+
+
 def _is_poor(text: str) -> bool:
     """Mostly replacement/private-use/control characters: the font has no usable mapping."""
-    visible = [ch for ch in text if not ch.isspace() and ch != _PDFIUM_SOFT_HYPHEN]
+    _, visible = _VISIBLE.subn("", text)
     if not visible:
         return True
-    bad = sum(1 for ch in visible
-              if ch == "\ufffd" or "\ue000" <= ch <= "\uf8ff" or ord(ch) < 32)
-    return bad / len(visible) > POOR_TEXT_SHARE
+    _, bad = _UNDECODABLE.subn("", text)
+    return bad / visible > POOR_TEXT_SHARE
 
 
 def _draws_text(page: pdfium.PdfPage) -> bool:

@@ -39,6 +39,8 @@ RENDERERS: dict[str, Renderer] = {
     "referral": referral.render,
 }
 FORMATS: tuple[str, ...] = tuple(RENDERERS)
+# Other names accepted by render() (the scan command says "markdown").
+ALIASES: dict[str, str] = {"markdown": "md", "txt": "referral"}
 # the file suffix each format is usually saved with
 SUFFIXES: dict[str, str] = {"json": ".json", "md": ".md", "html": ".html", "csv": ".csv",
                             "pdf": ".pdf", "referral": ".txt"}
@@ -56,7 +58,7 @@ def render(report: ScanReport, fmt: str, *, template_dir: Optional[PathLike] = N
     today: the date printed on the report (default: today); fixed in tests.
     RETURNS: str, or bytes for pdf.
     """
-    renderer = RENDERERS.get(fmt)
+    renderer = RENDERERS.get(ALIASES.get(fmt, fmt))
     if renderer is None:
         raise ReportFormatError(f"unknown report format {fmt!r}; use one of {', '.join(FORMATS)}")
     return renderer(report, template_dir=template_dir, today=today)

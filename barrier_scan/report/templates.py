@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import textwrap
 from pathlib import Path
 from typing import Any, Callable, Optional, Union
 
@@ -26,6 +27,7 @@ PathLike = Union[str, Path]
 # otherwise drive the terminal that shows a referral or a Markdown report.
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 REPLACEMENT = "\ufffd"
+LINE_WIDTH = 76  # plain-text e-mail convention
 # Characters that make Markdown structure anywhere in a line: emphasis, code, links, raw
 # HTML, entities, table cells, strike-through. CommonMark allows a backslash before any
 # ASCII punctuation and renders it as the character itself.
@@ -67,6 +69,13 @@ def text_quote(value: object, indent: str = "    ") -> Markup:
     return Markup("\n".join(indent + line for line in lines))
 
 
+def text_wrap(value: object, indent: str = "", first_indent: Optional[str] = None, width: int = LINE_WIDTH) -> Markup:
+    """Prose wrapped for a plain-text letter (not for quotes: they stay exact)."""
+    return Markup(textwrap.fill(" ".join(clean_text(value).split()), width=width,
+                                initial_indent=indent if first_indent is None else first_indent,
+                                subsequent_indent=indent, break_long_words=False, break_on_hyphens=False))
+
+
 def format_date(value: object) -> str:
     if isinstance(value, (dt.date, dt.datetime)):
         return f"{value.day} {value:%B %Y}"
@@ -88,6 +97,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "date": format_date,
     "fence": md_fence,
     "text_quote": text_quote,
+    "wrap": text_wrap,
     "basis_label": lambda b: BASIS_LABELS.get(b or "", "not classified"),
 }
 

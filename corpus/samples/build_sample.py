@@ -12,11 +12,13 @@ deterministic, so re-running it gives byte-identical files.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import io
+import os
 import zipfile
 from pathlib import Path
-from typing import Sequence, Union
+from typing import Iterator, Sequence, Union
 
 HERE = Path(__file__).resolve().parent
 RUNNING_HEADER = "Riverside Borough Council \u2013 ITT RBC/2025/044"
@@ -311,9 +313,9 @@ def _pdf_story(content: Sequence[Item]) -> list:
                           spaceAfter=6, alignment=TA_LEFT)
     item = ParagraphStyle("item", parent=body, leftIndent=18, spaceAfter=3)
     h1 = ParagraphStyle("h1", parent=body, fontName="Helvetica-Bold", fontSize=14, leading=18,
-                        spaceBefore=10, spaceAfter=8)
+                        spaceBefore=10, spaceAfter=8, keepWithNext=1)
     h2 = ParagraphStyle("h2", parent=body, fontName="Helvetica-Bold", fontSize=11, leading=14,
-                        spaceBefore=6, spaceAfter=4)
+                        spaceBefore=6, spaceAfter=4, keepWithNext=1)
     title = ParagraphStyle("title", parent=body, fontName="Helvetica-Bold", fontSize=22,
                            leading=28, spaceBefore=120, spaceAfter=12)
     subtitle = ParagraphStyle("subtitle", parent=body, fontName="Helvetica-Bold", fontSize=15,
@@ -366,7 +368,7 @@ def _render_pdf(content: Sequence[Item], total: int) -> tuple[bytes, int]:
     doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=22 * mm, rightMargin=22 * mm,
                             topMargin=24 * mm, bottomMargin=22 * mm, title=TITLE,
                             author=AUTHOR, subject="ITT RBC/2025/044", creator="build_sample.py",
-                            invariant=1)
+                            invariant=0)
 
     def on_page(canvas, doc_) -> None:
         _draw_running(canvas, doc_, total)
@@ -375,10 +377,26 @@ def _render_pdf(content: Sequence[Item], total: int) -> tuple[bytes, int]:
     return buffer.getvalue(), doc.page
 
 
+@contextlib.contextmanager
+def _source_date(when: dt.datetime) -> Iterator[None]:
+    """ReportLab stamps CreationDate from SOURCE_DATE_EPOCH when it is set (reproducible
+    builds); set it for the build only."""
+    saved = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(when.replace(tzinfo=dt.timezone.utc).timestamp()))
+    try:
+        yield
+    finally:
+        if saved is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = saved
+
+
 def build_pdf(path: Path, content: Sequence[Item] = CONTENT) -> int:
     """Write the PDF; returns its page count. Two passes, so the footer can say "of M"."""
-    _, pages = _render_pdf(content, total=0)
-    data, pages_again = _render_pdf(content, total=pages)
+    with _source_date(BUILD_DATE):
+        _, pages = _render_pdf(content, total=0)
+        data, pages_again = _render_pdf(content, total=pages)
     assert pages == pages_again
     path.write_bytes(data)
     return pages

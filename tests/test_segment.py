@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from barrier_scan.model import Block, Document
+from barrier_scan.segment import read_number, segment
+
+
+def doc(*items: "tuple[str, str] | str", page: int = 1) -> Document:
+    blocks, pos = [], 0
+    for item in items:
+        kind, text = item if isinstance(item, tuple) else ("para", item)
+        blocks.append(Block(text, "t.pdf", page, pos, pos + len(text), kind))
+        pos += len(text) + 1
+    return Document("t.pdf", blocks, 1, "x")
+
+
+def test_read_number_forms() -> None:
+    assert read_number("4.2.1 Bidders must").number == "4.2.1"
+    assert read_number("4.2.1. Bidders must").number == "4.2.1"
+    assert read_number("(a) a bond").number == "(a)"
+    assert read_number("(iv) the fourth").number == "(iv)"
+    assert read_number("b) second").number == "(b)"
+    assert read_number("• bullet").kind == "bullet"
+    assert read_number("Section 4 Selection Criteria").number == "4"
+    assert read_number("Bidders must").number is None
+    assert read_number("2025 was a good year").number is None or read_number("2025 was").depth == 1
+
+
+def test_clause_numbers_and_heading_path() -> None:
+    d = doc(("heading", "Section 4 Selection Criteria"),
+            "4.2 Economic and Financial Standing",
+            "4.2.1 Bidders must have a minimum turnover of £1m. Accounts are also needed.",
+            "(a) a bank reference;",
+            "4.3 Technical Ability",
+            "Provide three references.")
+    clauses = segment(d)
+    texts = [c.text for c in clauses]
+    assert texts == ["4.2.1 Bidders must have a minimum turnover of £1m.", "Accounts are also needed.",
+                     "(a) a bank reference;", "Provide three references."]
+    assert clauses[0].number == "4.2.1"
+    assert clauses[0].heading == ("Section 4 Selection Criteria", "4.2 Economic and Financial Standing")
+    assert clauses[2].number == "4.2.1(a)"
+    assert clauses[3].heading == ("Section 4 Selection Criteria", "4.3 Technical Ability")
+    assert clauses[3].number == "4.3"
+
+
+def test_offsets_index_the_document_text() -> None:
+    d = doc("First sentence here. Second one follows.", "3.1 Third clause text.")
+    full = d.text
+    for c in segment(d):
+        assert full[c.start:c.end] == c.text
+
+
+def test_table_rows_are_clauses() -> None:
+    d = doc(("table_row", "Minimum number of employees | 50 full-time staff"))
+    clauses = segment(d)
+    assert clauses[0].kind == "table_row" and "50 full-time staff" in clauses[0].text
+
+
+def test_long_sentence_split_at_semicolons() -> None:
+    part = "the supplier shall provide a service that is described at length in this part of the clause"
+    text = "; ".join([part] * 12) + "."
+    clauses = segment(doc(text))
+    assert len(clauses) > 1 and all(len(c.text) <= 700 for c in clauses)
