@@ -24,6 +24,7 @@ from .model import Document
 PAGES_READ = 2
 MAX_LINES = 120
 MAX_VALUE_CHARS = 160
+TITLE_MAX_WORDS = 16
 
 LABELS: dict[str, tuple[str, ...]] = {
     "authority": ("contracting authority", "contracting body", "contracting entity", "buyer", "buying organisation",
@@ -49,14 +50,16 @@ _LABEL_PATTERNS: list[tuple[str, str, re.Pattern[str]]] = [
 ]
 
 _NAME = r"(?:[A-Z][\w'’.&-]*|of|and|the|for|upon|on|in|&)"
+# a proper name of one or more capitalised words, with the small words place names use
+_PLACE = r"[A-Z][\w'-]*(?:\s+(?:(?:upon|on|in|and|le|by|under)\s+)?[A-Z][\w'-]*)*"
 ORGANISATION = re.compile(
-    rf"(?P<org>(?:The\s+)?(?:London\s+Borough\s+of\s+[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*"
-    rf"|Royal\s+Borough\s+of\s+[A-Z][\w'-]*(?:\s+(?:and\s+)?[A-Z][\w'-]*)*"
+    rf"(?P<org>(?:The\s+)?(?:London\s+Borough\s+of\s+{_PLACE}"
+    rf"|Royal\s+Borough\s+of\s+{_PLACE}"
     rf"|(?:{_NAME}\s+){{0,6}}?(?:Borough|County|City|District|Metropolitan\s+Borough|Town|Parish|Combined)\s+(?:Council|Authority)"
     rf"|(?:{_NAME}\s+){{1,6}}?Council"
     rf"|(?:{_NAME}\s+){{1,6}}?NHS\s+(?:Foundation\s+)?Trust"
     rf"|(?:{_NAME}\s+){{1,5}}?(?:Integrated\s+Care\s+Board|Fire\s+and\s+Rescue\s+(?:Service|Authority)|Police(?:\s+and\s+Crime\s+Commissioner)?)"
-    rf"|University\s+of\s+[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*"
+    rf"|University\s+of\s+{_PLACE}"
     rf"|(?:Department|Ministry)\s+(?:for|of)\s+(?:{_NAME}\s*){{1,6}}"
     rf"|(?:{_NAME}\s+){{1,5}}?(?:Agency|Executive|Commission)))")
 TITLE_LEADS = re.compile(
@@ -166,6 +169,8 @@ def title_from(lines: list[str], authority: Optional[str]) -> Optional[str]:
             return clean_value(title)
     for line in lines[:30]:
         candidate = clean_value(line)
+        if line.rstrip().endswith((".", ":", ";", ",")) or len(candidate.split()) > TITLE_MAX_WORDS:
+            continue  # a sentence or a lead-in, not a heading
         if (10 <= len(candidate) <= 150 and not GENERIC_HEADINGS.match(candidate)
                 and candidate != authority and not is_label_line(line)
                 and not candidate.endswith(".") and candidate[0].isupper()

@@ -1,17 +1,17 @@
 """Read money, percentages, durations, counts and multiples out of clause text.
 
-    >>> [q.to_dict() for q in parse_quantities("a turnover of £1.5m over 3 years")]
-    [{'kind': 'money', 'value': 1500000.0, 'unit': 'GBP', 'text': '£1.5m'},
-     {'kind': 'duration', 'value': 3.0, 'unit': 'years', 'text': '3 years', 'days': 1095.0}]
+    >>> [(q.kind, q.value, q.unit, q.text) for q in parse_quantities(
+    ...     "a turnover of £1.5m in each of the last three (3) years")]
+    [('money', 1500000.0, 'GBP', '£1.5m'), ('duration', 3.0, 'years', 'three (3) years')]
 
 How it works, in passes over one string:
 
-1. Mask spans that hold numbers but are not quantities: standards ("ISO 9001:2015"), dates,
-   times, clause numbers ("4.2.1"), legal and document references ("Regulation 58(9)",
+1. Find figures with their currency and magnitude ("£1.5m", "INR 2,50,000", "5 million"),
+   skipping those that are not quantities: standards ("ISO 9001:2015"), dates, times,
+   clause numbers ("4.2.1"), legal and document references ("Regulation 58(9)",
    "PPN 02/13", "Lot 3", "page 4"), phone numbers and postcodes.
-2. Find numbers: figures with their currency and magnitude ("£1.5m", "INR 2,50,000",
-   "5 million") and runs of number words ("one hundred and fifty thousand"), which text2num
-   turns into values. A word and the figure restating it ("three (3)") become one number.
+2. Find runs of number words ("one hundred and fifty thousand"), which text2num turns into
+   values. A word and the figure restating it ("three (3)") become one number.
 3. Give each number a kind from what follows it (a currency, "%", a duration unit, "times",
    a countable noun) and, for money, what precedes it.
 4. Join ranges ("£1m - £2m", "between 3 and 5 years", "£1-2m") and restatements
@@ -41,7 +41,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any, Literal, Optional
 
-from text_to_num import text2num
+from text_to_num import text2num  # type: ignore[import-untyped]  # ships no py.typed
 
 from barrier_scan.model import Quantity
 from barrier_scan.quantities_data import (
@@ -136,6 +136,11 @@ def _trie_pattern(node: "dict[str, Any]") -> str:
 
 # All patterns below except the `_MASK_*` ones run on the lower-cased text (see `_lower`).
 
+# The end of a word. OCDS notice text that lost its line breaks keeps a literal "rn" glued
+# to the word before ("GBP 10mrn Employers Liability"), so "rn" before a non-letter ends a
+# word too.
+_WORD_END = r"(?:(?![a-z0-9])|(?=rn(?![a-z])))"
+
 # --- pass 1: numbers that are not quantities ------------------------------------------------
 _MONTHS = _alternation(MONTHS + tuple(m.upper() for m in MONTHS))
 _REF_NUMBER = r"[0-9]+(?:\.[0-9]+)*[a-z]?(?:\([0-9a-z]{1,4}\))*"
@@ -173,8 +178,8 @@ _STANDARD_SET = frozenset(STANDARD_BODIES)
 
 # --- pass 2: numbers ------------------------------------------------------------------------
 _MAGNITUDE = (
-    r"(?P<mag>" + _SPACE + r"?" + _alternation(tuple(MAGNITUDE_LETTERS)) + r"(?![a-z0-9])"
-    r"|\s*" + _alternation(tuple(MAGNITUDE_WORDS)) + r"(?![a-z]))?"
+    r"(?P<mag>" + _SPACE + r"?" + _alternation(tuple(MAGNITUDE_LETTERS)) + _WORD_END
+    + r"|\s*" + _alternation(tuple(MAGNITUDE_WORDS)) + _WORD_END + r")?"
 )
 _PLAIN_FIGURE = r"[0-9]+(?:,[0-9]+)*(?:\.[0-9]+)?"
 _FIGURE_END = r"(?![0-9]|[.,:/][0-9])"
@@ -186,6 +191,12 @@ _MONEY_FIGURE = re.compile(
     r"(?P<num>[0-9]{1,3}(?:" + _SPACE + r"[0-9]{3})+(?![0-9])"
     r"|[0-9]{1,3}(?:\.[0-9]{3}){2,}(?:,[0-9]{2})?(?![0-9])"
     r"|" + _PLAIN_FIGURE + r")" + _FIGURE_END + _MAGNITUDE
+)
+_CURRENCY_SUFFIX = r"\s*(?P<cur>" + _alternation(tuple(CURRENCY_SUFFIXES)) + r")" + _WORD_END
+# "10 000 000 GBP": figures grouped by spaces are one figure when a currency follows.
+_SPACED_FIGURE = re.compile(
+    r"(?P<num>[0-9]{1,3}(?:" + _SPACE + r"[0-9]{3})+)" + _FIGURE_END + _MAGNITUDE
+    + r"(?=" + _CURRENCY_SUFFIX + r")"
 )
 _CURRENCY_BEFORE = re.compile(
     r"(?P<cur>us\$|£|€|\$|₹|(?<![a-z])(?:gbp|eur|usd|inr|rs\.?))" + _SPACE + r"?\Z")
@@ -203,19 +214,19 @@ _NUMBER_WORD_SET = frozenset(UNIT_WORDS + TENS_WORDS + SCALE_WORDS)
 _SCALE_SET = frozenset(SCALE_WORDS)
 _SMALL_NUMBER_SET = frozenset(UNIT_WORDS + TENS_WORDS)
 _TENS_SET = frozenset(TENS_WORDS)
-_DIGIT_WORD_SET = frozenset(UNIT_WORDS[1:10])  # one..nine: may follow a tens word
+# one..nine: the only words that may follow a tens word ("twenty one")
+_DIGIT_WORD_SET = frozenset({"one", "two", "three", "four", "five", "six", "seven", "eight", "nine"})
 _SCALE_VALUES = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9}
 # Number words and "twice"/"double": one scan finds both, and tells a clause without any
 # number from one that needs parsing.
 _NUMBER_WORD = re.compile(_words(UNIT_WORDS + TENS_WORDS + SCALE_WORDS + tuple(MULTIPLE_WORDS)))
 _WORD_GAP = re.compile(r"[\s-]+|\s+and\s+")
 _A_BEFORE = re.compile(r"(?<![a-z])an?\s+\Z")
-_WORD_TOKEN = re.compile(r"[a-z]+")
 _AND_A_HALF = re.compile(r"\s+and\s+a\s+half\b")
 _HAS_FIGURE = re.compile(r"[0-9]")
 
 # --- pass 3: what follows a number ----------------------------------------------------------
-_CURRENCY_AFTER = re.compile(r"\s*(?P<cur>" + _alternation(tuple(CURRENCY_SUFFIXES)) + r")(?![a-z])")
+_CURRENCY_AFTER = re.compile(_CURRENCY_SUFFIX)
 _BASE = (
     r"(?P<base>(?:\s+" + _alternation(BASE_MODIFIERS) + r")*\s+"
     + _alternation(BASE_NOUNS) + r"(?:\s+of\s+(?:the|this)\s+(?P<owner>"
@@ -227,20 +238,28 @@ _PERCENT = re.compile(
     r"(?:\s+of" + _DETERMINER + _BASE + r")?"
 )
 _FREQUENCY = r"(?!\s+(?:a|per|each|every|daily|weekly|monthly|yearly|annually|in\s+a)\b)"
+# "3x the contract value" and "3x." are multiples; "2 x extensions" and "7 x 12" are not.
+_BASE_AHEAD = (r"(?:\s+of)?" + _DETERMINER + r"(?:\s+" + _alternation(BASE_MODIFIERS) + r")*\s+"
+               + _alternation(BASE_NOUNS) + r"\b")
 _MULTIPLE = re.compile(
-    r"(?:" + _SPACE + r"?[x×](?![a-z0-9])(?!\s*[0-9])|\s+times\b" + _FREQUENCY + r")"
+    r"(?:" + _SPACE + r"?[x×](?=" + _BASE_AHEAD + r"|(?![a-z0-9])(?!\s*[a-z0-9]))"
+    r"|\s+times\b" + _FREQUENCY + r")"
     r"(?:(?:\s+of)?" + _DETERMINER + _BASE + r")?"
 )
 _MULTIPLE_WORD_TAIL = re.compile(_FREQUENCY + r"(?:(?:\s+of)?" + _DETERMINER + _BASE + r")?")
+# A "+" after the figure ("5+ years", "10,000+ employees") means "at least": same quantity.
 _DURATION = re.compile(
-    r"(?:\s*-\s*|\s*)(?:(?P<adj>" + _alternation(DURATION_ADJECTIVES) + r")[\s-]+)?"
-    r"(?P<unit>" + _alternation(tuple(DURATION_UNITS)) + r")(?![a-z])"
+    r"\+?(?:\s*-\s*|\s*)(?:(?P<adj>" + _alternation(DURATION_ADJECTIVES) + r")[\s-]+)?"
+    r"(?P<unit>" + _alternation(tuple(DURATION_UNITS)) + r")" + _WORD_END
 )
 _COUNT = re.compile(
-    r"(?:" + _SPACE + r"+|-)(?:(?!" + _alternation(COUNT_STOP_WORDS) + r"\b)"
+    r"\+?(?:" + _SPACE + r"+|-)(?:(?!" + _alternation(COUNT_STOP_WORDS + UNIT_WORDS + TENS_WORDS) + r"\b)"
     r"[a-z][a-z'’-]*" + _SPACE + r"+){0,3}"
-    r"(?P<noun>" + _alternation(tuple(COUNT_NOUNS)) + r")(?![a-z])"
+    r"(?P<noun>" + _alternation(tuple(COUNT_NOUNS)) + r")" + _WORD_END
 )
+# A currency named in a label or column heading: "Turnover (£): 1,500,000".
+_LABEL_CURRENCY = re.compile(
+    r"\((?P<cur>£|€|\$|₹|gbp|eur|usd|inr)\)\s*[:|=]?\s*\Z")
 _MONEY_CUE_BEFORE = re.compile(
     r"\b" + _alternation(MONEY_CUE_NOUNS) + r"s?\b[^.;\n0-9£€$₹]{0,40}\Z"
 )
@@ -304,7 +323,7 @@ def parse_quantities(text: str, default_currency: str = "GBP") -> list[Quantity]
     quantities = [i.quantity for i in items if i.quantity is not None]
     quantities.extend(_multiple_words(text, low, words))
     quantities.sort(key=lambda q: q.start)
-    return _join_restatements(text, low, quantities)
+    return _drop_overlaps(_join_restatements(text, low, quantities))
 
 
 def parse_money(text: str, default_currency: str = "GBP") -> list[Quantity]:
@@ -334,7 +353,7 @@ def _indian_grouping(whole: int) -> str:
     if len(text) <= 3:
         return text
     head, tail = text[:-3], text[-3:]
-    pairs = []
+    pairs: list[str] = []
     while len(head) > 2:
         pairs.insert(0, head[-2:])
         head = head[:-2]
@@ -360,7 +379,9 @@ def _find_figures(text: str, low: str) -> list[_Number]:
         before = _CURRENCY_BEFORE.search(low, max(0, start - 4), start)
         if before is None and start and (low[start - 1].isalnum() or low[start - 1] in _GLUE_BEFORE):
             continue
-        m = (_MONEY_FIGURE if before else _FIGURE).match(low, start)
+        m = (_MONEY_FIGURE if before else _SPACED_FIGURE).match(low, start)
+        if m is None and before is None:
+            m = _FIGURE.match(low, start)
         if m is None:
             continue  # "4.2.1", "9001:2015"
         consumed = m.end("num")
@@ -542,6 +563,9 @@ def _same(a: float, b: float) -> bool:
 def _classify(text: str, low: str, n: _Number, default_currency: str) -> Optional[Quantity]:
     after = _CURRENCY_AFTER.match(low, n.letter_end)
     currency = n.currency or (CURRENCY_SUFFIXES[_squash(after.group("cur"))] if after else None)
+    if currency is None and not n.is_word:
+        label = _LABEL_CURRENCY.search(low, max(0, n.start - 12), n.start)
+        currency = CURRENCY_PREFIXES[label.group("cur")] if label else None
     if currency:
         end = after.end() if after else n.letter_end
         return _quantity(text, "money", n.value * n.letter_scale, currency, n.start, end)
@@ -702,6 +726,19 @@ def _join_restatements(text: str, low: str, quantities: list[Quantity]) -> list[
         out.append(a)
         i += 1
     return out
+
+
+def _drop_overlaps(quantities: list[Quantity]) -> list[Quantity]:
+    """Keep the earlier of two quantities that share characters.
+
+    Only garbled text gets here: in "13 million EUR1 year" the "EUR" closes one amount and
+    opens the next.
+    """
+    kept: list[Quantity] = []
+    for q in quantities:
+        if not kept or q.start >= kept[-1].end:
+            kept.append(q)
+    return kept
 
 
 def _same_high(a: Optional[float], b: Optional[float]) -> bool:

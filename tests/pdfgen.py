@@ -5,6 +5,7 @@ PDF pages are described as lists of items, drawn top to bottom:
 - a str: a paragraph; "\\n" inside it forces a line break exactly there (for hyphenation
   tests); long lines are wrapped at the text width. "# Title" draws a 14pt bold heading.
 - Table([...rows...]): a ruled table, one row per list of cell strings.
+- Picture(): an embedded image with no text (a page of only Pictures is a 'scanned' page).
 A page may also be given as a single str (one or more paragraphs separated by blank lines).
 Headers and footers may use {page} and {pages}.
 """
@@ -42,7 +43,15 @@ class Table:
     col_widths: Optional[list[float]] = None
 
 
-PageItem = Union[str, Table]
+@dataclass
+class Picture:
+    """A small embedded image (a 'scanned' area with no text behind it)."""
+
+    width: float = 200.0
+    height: float = 200.0
+
+
+PageItem = Union[str, Table, Picture]
 PageSpec = Union[str, Sequence[PageItem]]
 
 
@@ -86,6 +95,15 @@ def _draw_table(c: rl_canvas.Canvas, table: Table, y: float) -> float:
     return y - PARA_SPACE
 
 
+def _draw_picture(c: rl_canvas.Canvas, picture: Picture, y: float) -> float:
+    from reportlab.lib.utils import ImageReader
+
+    y -= picture.height
+    c.drawImage(ImageReader(io.BytesIO(_tiny_png())), MARGIN, y, width=picture.width,
+                height=picture.height)
+    return y - PARA_SPACE
+
+
 def make_pdf(directory: Path, pages: Sequence[PageSpec], *, header: Optional[str] = None,
              footer: Optional[str] = None, name: str = "doc.pdf", title: Optional[str] = None,
              author: Optional[str] = None, encrypt: Optional[str] = None) -> Path:
@@ -106,25 +124,39 @@ def make_pdf(directory: Path, pages: Sequence[PageSpec], *, header: Optional[str
             c.drawCentredString(PAGE_WIDTH / 2, 30, footer.format(page=number, pages=total))
         y = PAGE_HEIGHT - MARGIN
         for item in _page_items(page):
-            y = _draw_table(c, item, y) if isinstance(item, Table) else _draw_paragraph(c, item, y)
+            if isinstance(item, Table):
+                y = _draw_table(c, item, y)
+            elif isinstance(item, Picture):
+                y = _draw_picture(c, item, y)
+            else:
+                y = _draw_paragraph(c, item, y)
         c.showPage()
     c.save()
     return path
 
 
 def make_image_only_pdf(directory: Path, name: str = "scan.pdf", pages: int = 2) -> Path:
-    """A 'scanned' PDF: pages with an embedded picture and filled shapes but no text."""
-    from reportlab.lib.utils import ImageReader
-
+    """A 'scanned' PDF: pages with a filled rectangle and an embedded picture but no text."""
     path = Path(directory) / name
     c = rl_canvas.Canvas(str(path), pagesize=A4, invariant=1)
-    image = ImageReader(io.BytesIO(_tiny_png()))
     for _ in range(pages):
-        c.rect(MARGIN, 400, 300, 200, fill=1)
-        c.drawImage(image, MARGIN, 100, width=200, height=200)
+        c.rect(MARGIN, 500, 300, 200, fill=1)
+        _draw_picture(c, Picture(), 400)
         c.showPage()
     c.save()
     return path
+
+
+def check_offsets(doc: object) -> None:
+    """The Document contract: blocks one "\\n" apart, each block's span quoting it exactly."""
+    text = doc.text  # type: ignore[attr-defined]
+    blocks = doc.blocks  # type: ignore[attr-defined]
+    assert text == "\n".join(b.text for b in blocks)
+    for b in blocks:
+        assert text[b.start:b.end] == b.text
+        assert b.text == b.text.strip() and "\n" not in b.text
+        assert b.kind in ("heading", "para", "list_item", "table_row")
+        assert b.page >= 1
 
 
 def _tiny_png() -> bytes:

@@ -68,7 +68,7 @@ class Chromium:
         self._next_id = 0
         self._buffer = b""
         self.events: list[dict[str, Any]] = []
-        self.intercepted: list[str] = []  # every URL the Fetch domain saw
+        self.intercepted: list[tuple[Optional[str], str]] = []  # (session, URL) the Fetch domain saw
         self.allowed_urls: set[str] = set()
 
     def __enter__(self) -> "Chromium":
@@ -120,7 +120,7 @@ class Chromium:
         if message.get("method") == "Fetch.requestPaused":
             params = message["params"]
             url = params["request"]["url"]
-            self.intercepted.append(url)
+            self.intercepted.append((message.get("sessionId"), url))
             if url in self.allowed_urls:
                 self._send("Fetch.continueRequest", {"requestId": params["requestId"]}, message.get("sessionId"))
             else:
@@ -184,7 +184,7 @@ class Page:
         """Every URL the page asked for, as the network layer and the interceptor saw it."""
         urls = [e["params"]["request"]["url"] for e in self.browser.events
                 if e.get("method") == "Network.requestWillBeSent" and e.get("sessionId") == self.session]
-        return urls + [u for u in self.browser.intercepted if u not in urls]
+        return urls + [u for s, u in self.browser.intercepted if s == self.session and u not in urls]
 
     def outside_requests(self) -> list[str]:
         return [u for u in self.requests() if u != self.url]

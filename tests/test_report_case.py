@@ -77,8 +77,8 @@ def test_findings_are_numbered_in_document_order_and_worst_three_picked_by_sever
 
 def test_finding_view_carries_issue_location_and_computed_test():
     turnover = next(f for f in build_case(riverside_result()).findings if f.finding.category == "turnover")
-    assert turnover.issue == "Asks for a minimum turnover of £5,000,000, 12.5 times the contract value."
-    assert turnover.why.startswith("Turnover floors")
+    assert turnover.issue == "A minimum annual or average turnover set as a pass/fail selection condition."
+    assert turnover.why.startswith("Asks for a minimum turnover of £5,000,000")
     assert turnover.assessment == "turnover £5,000,000 = 12.5x the £400,000 value; cap 2x"
     assert turnover.location == ("riverside-itt.pdf, page 4, clause 4.2 "
                                  "(Section 4 Selection > Economic and financial standing)")
@@ -115,6 +115,31 @@ def test_one_recommendation_per_category_most_serious_first():
     case = build_case(riverside_result())
     assert [r.category for r in case.recommendations][:3] == ["turnover", "payment_terms", "insurance"]
     assert len(case.recommendations) == len({f.category for f in riverside_findings()})
+
+
+def test_explanation_drops_the_computed_test_the_message_repeats():
+    finding = riverside_findings()[0].with_(
+        message="A turnover floor shuts small firms out. Turnover £5,000,000 = 12.5x the £400,000 value; cap 2x.")
+    view = build_case(riverside_result([finding])).findings[0]
+    assert view.why == "A turnover floor shuts small firms out."
+
+
+def test_finding_without_title_uses_the_first_sentence_of_its_message():
+    finding = riverside_findings()[0].with_(title="")
+    assert build_case(riverside_result([finding])).findings[0].issue.startswith("Asks for a minimum turnover")
+
+
+def test_requirement_without_a_quantity_says_so():
+    finding = riverside_findings()[0].with_(assessment=None, quantities=())
+    assert "no quantity to measure" in build_case(riverside_result([finding])).findings[0].assessment
+
+
+def test_authority_from_pdf_author_and_title_without_itt_lead():
+    result = riverside_result()
+    result.metadata = {"title": "Invitation to Tender: Community Wellbeing Service",
+                       "author": "Riverside Borough Council, Procurement Services"}
+    case = build_case(result)
+    assert (case.authority, case.title) == ("Riverside Borough Council", "Community Wellbeing Service")
 
 
 def test_missing_value_is_said_plainly():

@@ -56,8 +56,9 @@ def _handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
               help="Seconds allowed per document; a slower one is stopped and recorded as failed.")
 @click.option("--max-pages", type=click.IntRange(min=1), default=DEFAULT_MAX_PAGES, show_default=True,
               help="Pages allowed per document; a longer one is recorded as failed (too-large).")
-@click.option("--max-mb", type=click.FloatRange(min=0.001), default=DEFAULT_MAX_BYTES / 2**20,
-              show_default=True, help="Size allowed per file in MB.")
+@click.option("--max-bytes", type=str, default=f"{DEFAULT_MAX_BYTES // 2**20}M", show_default=True,
+              callback=lambda ctx, param, value: _parse_size(value),
+              help="Size allowed per file: bytes, or with a K, M or G suffix.")
 @click.option("--retry-failed", is_flag=True,
               help="Scan again the documents recorded as failed (e.g. after raising a limit).")
 @click.option("--documents-dir", "documents_dirs", multiple=True,
@@ -82,7 +83,7 @@ def _handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
               help="fast: pypdfium2 text with per-page fallback; layout: pdfplumber with tables.")
 @_handle_errors
 def audit(paths: Sequence[str], db: str, jobs: Optional[int], executor: str,
-          scheduler: Optional[str], timeout: float, max_pages: int, max_mb: float,
+          scheduler: Optional[str], timeout: float, max_pages: int, max_bytes: int,
           retry_failed: bool, documents_dirs: Sequence[str], progress: str,
           worker_memory_mb: Optional[int], fmt: str, value: Optional[float], currency: str,
           jurisdiction: str, procurement_date: Optional[dt.datetime], no_model: bool,
@@ -110,7 +111,7 @@ def audit(paths: Sequence[str], db: str, jobs: Optional[int], executor: str,
         value=value, currency=currency.upper(), jurisdiction=jurisdiction,
         procurement_date=procurement_date.date() if procurement_date else dt.date.today(),
         use_model=not no_model, extractor=extractor, max_pages=max_pages,
-        max_bytes=int(max_mb * 2**20))
+        max_bytes=max_bytes)
     options = AuditOptions(jobs=jobs, executor=executor, scheduler=scheduler, timeout=timeout,
                            retry_failed=retry_failed, progress=progress,
                            documents_dirs=tuple(Path(d) for d in documents_dirs),
@@ -156,6 +157,18 @@ def export(db: str, fmt: str, table: Optional[str], output: Optional[str]) -> No
             run_export(store, sys.stdout, fmt, table)
             return
         _write_atomically(Path(output), lambda fh: run_export(store, fh, fmt, table))
+
+
+def _parse_size(text: str) -> int:
+    units = {"K": 2**10, "M": 2**20, "G": 2**30}
+    t = text.strip().upper().removesuffix("B")
+    try:
+        n = float(t[:-1]) * units[t[-1]] if t and t[-1] in units else float(t)
+    except ValueError:
+        raise click.BadParameter(f"{text!r} is not a size; use e.g. 50000000, 200M or 1G")
+    if n < 1:
+        raise click.BadParameter("the size must be at least 1 byte")
+    return int(n)
 
 
 def _write_atomically(target: Path, write: Callable[[io.TextIOBase], Any]) -> None:

@@ -209,6 +209,25 @@ def _outcome(task: Task, out: dict[str, Any]) -> Outcome:
 
 
 # -- local process pool --------------------------------------------------------------------------
+_PARENT_SCANNER: dict[tuple[str, Optional[str]], Any] = {}
+
+
+def _parent_scanner(settings: ScanSettings, rules_dir: Optional[str]) -> Any:
+    """The Scanner forked workers inherit; kept for the next audit in this process (one entry)."""
+    key = (repr(settings), rules_dir)
+    if key not in _PARENT_SCANNER:
+        from ..pipeline import Scanner
+        try:
+            scanner = Scanner(settings, rules_dir=rules_dir)
+        except BarrierScanError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - one line for the user
+            raise AuditWorkerError(f"the scanner could not be built: {exc}") from exc
+        _PARENT_SCANNER.clear()
+        _PARENT_SCANNER[key] = scanner
+    return _PARENT_SCANNER[key]
+
+
 @dataclass
 class _Worker:
     process: Any
@@ -266,13 +285,7 @@ class LocalExecutor:
     def start(self) -> str:
         global _FORKED_SCANNER
         if self.start_method == "fork":
-            from ..pipeline import Scanner
-            try:
-                _FORKED_SCANNER = Scanner(self.settings, rules_dir=self.rules_dir)
-            except BarrierScanError:
-                raise
-            except Exception as exc:  # noqa: BLE001 - one line for the user
-                raise AuditWorkerError(f"the scanner could not be built: {exc}") from exc
+            _FORKED_SCANNER = _parent_scanner(self.settings, self.rules_dir)
             self.version = _FORKED_SCANNER.version
             gc.freeze()  # keep the loaded objects out of the children's collections (less copying)
         self.workers = [self._spawn() for _ in range(max(1, self.jobs))]

@@ -314,6 +314,8 @@ class _Fields:
         for part in path.split("."):
             if isinstance(cur, dict) and part in cur:
                 cur = cur[part]
+            elif isinstance(cur, list) and part.isdigit() and int(part) < len(cur):
+                cur = cur[int(part)]
             else:
                 return default
         if cur is None or cur == "" or cur == []:

@@ -33,8 +33,7 @@ class Progress:
         self._last_log = self.started
         self._bar = None
         if mode == "bar":
-            from tqdm import tqdm
-            self._bar = tqdm(total=total, file=self.stream, unit="doc", dynamic_ncols=True,
+            self._bar = _bar_class()(total=total, file=self.stream, unit="doc", dynamic_ncols=True,
                              bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt} [{elapsed}<{remaining}{postfix}]")
 
     # the number of documents whose time is counted in the rates (skips take no time)
@@ -85,6 +84,17 @@ class Progress:
             self._bar = None
         elif self.mode == "log":
             self._log_line("audit done")
+
+
+def _bar_class() -> type:
+    from tqdm import tqdm
+
+    class QuietBar(tqdm):  # type: ignore[misc]
+        # no monitor thread: the local executor forks workers, and forking a process that
+        # runs other threads can deadlock the child
+        monitor_interval = 0
+
+    return QuietBar
 
 
 def _duration(seconds: float) -> str:

@@ -51,10 +51,11 @@ PRECISION_FLOOR = 0.90
 THRESHOLD_BOUNDS = (0.30, 0.95)
 TOP_TERMS = 5
 
-# Everything a shipped model file may contain beyond what skops trusts by default. The
-# calibration classes appear only in the calibrated-SVM alternative; a file asking for any
-# other type is refused.
+# Everything a shipped model file may contain beyond what skops trusts by default: this
+# module's own CueFeatures, and the calibration classes of the calibrated-SVM alternative.
+# A file asking for any other type is refused.
 TRUSTED_TYPES: tuple[str, ...] = (
+    "barrier_scan.detect.classifier.CueFeatures",
     "sklearn.calibration._CalibratedClassifier",
     "sklearn.calibration._SigmoidCalibration",
 )
@@ -87,12 +88,112 @@ def _char_features() -> Any:
                            sublinear_tf=True, max_features=60000, dtype=np.float32)
 
 
-def build_pipeline(seed: int = DEFAULT_SEED, kind: str = DEFAULT_KIND) -> Any:
+# Durations are binned so the model can tell a 6-day tender window or a 10-year term from
+# ordinary ones; TF-IDF alone sees "6" and "35" as unrelated tokens. Upper edges in days.
+DURATION_BINS: tuple[tuple[str, float], ...] = (
+    ("hours", 1), ("days<=3", 3), ("days<=7", 7), ("days<=14", 14), ("days<=29", 29),
+    ("days<=90", 90), ("year<=1", 366), ("years<=4", 4 * 366), ("years<=7", 7 * 366),
+    ("years>7", float("inf")),
+)
+NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15,
+                "twenty": 20, "thirty": 30, "forty": 40, "forty-eight": 48, "sixty": 60}
+UNIT_DAYS = {"hour": 1 / 24, "hr": 1 / 24, "day": 1, "week": 7, "month": 30.4, "year": 365.25}
+DURATION_RE = re.compile(
+    r"\b(\d{1,3}(?:\.\d)?|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")"
+    r"(?:\s*\(\d{1,3}\))?[\s-]*(?:working\s+|calendar\s+|clear\s+|business\s+)?"
+    r"(hours?|hrs?|days?|weeks?|months?|years?)\b", re.IGNORECASE)
+# "must be Dell", "shall be from the Diversey range": a capitalised name right after a
+# requirement verb is how named products and brands are usually demanded.
+NAMED_PRODUCT_RE = re.compile(
+    r"\b(?:must|shall|will|is to|are to)\s+(?:be|use|run on|carry|be from|be supplied by)\s+"
+    r"(?:the\s+|a\s+|an\s+)?(?:[A-Z][A-Za-z0-9]+|[A-Z]{2,})(?:\s+[A-Z0-9][A-Za-z0-9]*)*")
+MONEY_RE = re.compile(r"(?:[£€$₹]|\b(?:GBP|EUR|USD|INR|Rs\.?|AUD)\s?)\s?\d", re.IGNORECASE)
+
+
+def read_contexts(path: Optional[Path] = None) -> dict[str, list[str]]:
+    """The shared exclusion contexts of the rule pack (rules/_context.yaml), name -> cues.
+
+    The classifier uses them as features, so the same list of "or equivalent", negation and
+    award-stage wordings teaches both detectors."""
+    from ..resources import rules_dir
+
+    path = path or rules_dir() / "_context.yaml"
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return {name: [str(c) for c in ctx["cues"]] for name, ctx in data["contexts"].items()}
+    except (OSError, yaml.YAMLError, KeyError, TypeError, AttributeError) as exc:
+        raise ModelError(f"cannot read the exclusion contexts ({exc.__class__.__name__}); "
+                         "restore rules/_context.yaml", file=str(path)) from exc
+
+
+def _cue_base() -> tuple[type, ...]:
+    from sklearn.base import BaseEstimator, TransformerMixin
+    return (TransformerMixin, BaseEstimator)
+
+
+class CueFeatures(*_cue_base()):  # type: ignore[misc]
+    """Binary features a bag of n-grams cannot see: which exclusion context a clause is in,
+    how long the durations it states are, whether it names money or a branded product.
+
+    contexts (dict[str, list[str]]): context name -> regex cues (from rules/_context.yaml);
+        stored with the model so the features do not shift when the rule pack changes.
+    """
+
+    def __init__(self, contexts: Optional[dict[str, list[str]]] = None) -> None:
+        self.contexts = contexts
+
+    def fit(self, texts: Sequence[str], y: Any = None) -> "CueFeatures":
+        self.feature_names_ = (
+            [f"ctx:{name}" for name in sorted(self.contexts or {})]
+            + [f"duration:{name}" for name, _ in DURATION_BINS]
+            + ["money", "named_product"])
+        return self
+
+    def transform(self, texts: Sequence[str]) -> Any:
+        import scipy.sparse as sp
+
+        contexts = self.contexts or {}
+        # one alternation per context; `re` caches the compiled patterns between calls
+        patterns = [re.compile("|".join(f"(?:{c})" for c in contexts[name]), re.IGNORECASE)
+                    for name in sorted(contexts)]
+        offset = len(patterns)
+        rows, cols = [], []
+        for i, text in enumerate(texts):
+            hits = {j for j, p in enumerate(patterns) if p.search(text)}
+            hits.update(offset + b for b in _duration_bins(text))
+            if MONEY_RE.search(text):
+                hits.add(offset + len(DURATION_BINS))
+            if NAMED_PRODUCT_RE.search(text):
+                hits.add(offset + len(DURATION_BINS) + 1)
+            rows += [i] * len(hits)
+            cols += sorted(hits)
+        data = np.ones(len(rows), dtype=np.float32)
+        return sp.csr_matrix((data, (rows, cols)), shape=(len(texts), len(self.feature_names_)))
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        return np.asarray(self.feature_names_, dtype=object)
+
+
+def _duration_bins(text: str) -> set[int]:
+    bins = set()
+    for m in DURATION_RE.finditer(text):
+        number = m.group(1).lower()
+        value = NUMBER_WORDS.get(number) or float(number)
+        unit = m.group(2).lower().rstrip("s")
+        days = value * UNIT_DAYS.get(unit, 1)
+        bins.add(next(i for i, (_, edge) in enumerate(DURATION_BINS) if days <= edge))
+    return bins
+
+
+def build_pipeline(seed: int = DEFAULT_SEED, kind: str = DEFAULT_KIND,
+                   contexts: Optional[dict[str, list[str]]] = None) -> Any:
     """A fresh, unfitted multi-label pipeline: text in, one probability per label out.
 
     seed (int): random_state for every random part, so training twice gives one model.
-    kind (str): "lr" (the shipped choice), "svc" (calibrated linear SVM), "lr-words"
-        (word features only); the alternatives are kept so `barrier-scan evaluate
+    kind (str): "lr" (the shipped choice: word and char n-grams plus CueFeatures), "svc"
+        (the same features, calibrated linear SVM), "lr-ngrams" (no cue features), "lr-words"
+        (word n-grams only); the alternatives are kept so `barrier-scan evaluate
         --pipeline` can re-measure them (docs/classifier.md has the numbers).
     """
     from sklearn.calibration import CalibratedClassifierCV
@@ -103,10 +204,12 @@ def build_pipeline(seed: int = DEFAULT_SEED, kind: str = DEFAULT_KIND) -> Any:
 
     if kind not in PIPELINE_KINDS:
         raise ModelError(f"unknown pipeline {kind!r}; use one of {', '.join(PIPELINE_KINDS)}")
-    if kind == "lr-words":
-        features = FeatureUnion([("words", _word_features())])
-    else:
-        features = FeatureUnion([("words", _word_features()), ("chars", _char_features())])
+    blocks: list[tuple[str, Any]] = [("words", _word_features())]
+    if kind != "lr-words":
+        blocks.append(("chars", _char_features()))
+    if kind not in ("lr-words", "lr-ngrams"):
+        blocks.append(("cues", CueFeatures(read_contexts() if contexts is None else contexts)))
+    features = FeatureUnion(blocks)
     if kind == "svc":
         base: Any = CalibratedClassifierCV(
             LinearSVC(C=0.5, class_weight="balanced", random_state=seed), method="sigmoid", cv=3)
@@ -118,7 +221,7 @@ def build_pipeline(seed: int = DEFAULT_SEED, kind: str = DEFAULT_KIND) -> Any:
     return Pipeline([("features", features), ("clf", OneVsRestClassifier(base))])
 
 
-PIPELINE_KINDS = ("lr", "svc", "lr-words")
+PIPELINE_KINDS = ("lr", "svc", "lr-ngrams", "lr-words")
 
 
 # ---------------------------------------------------------------------------------------

@@ -56,6 +56,8 @@ INDENT_TOLERANCE = 6.0
 SHORT_LINE_SHARE = 0.75
 # Horizontal gap (in font sizes) between pieces of one baseline that marks table cells.
 CELL_GAP = 1.5
+# A wrapped line of a cell starts within this many points of its column's left edge.
+CELL_X_TOLERANCE = 3.0
 # Longest text we accept as a heading.
 MAX_HEADING_CHARS = 150
 
@@ -95,8 +97,9 @@ class Line:
     bottom: float
     size: float
     bold: bool = False
-    # pieces set far apart on one baseline ("cell | cell"): a table row the fast path saw
-    cells: bool = False
+    # (x0, text) of pieces set far apart on one baseline: the cells of an unruled table
+    # row, or of a row the fast path saw. Empty for ordinary lines.
+    cells: tuple[tuple[float, str], ...] = ()
 
 
 @dataclass(slots=True)
@@ -369,6 +372,21 @@ def classify(text: str, *, emphasised: bool = False, large: bool = False, n_line
     return "para"
 
 
+@dataclass
+class _OpenRow:
+    """A table row seen as lines (no ruled table found): its columns and their text."""
+
+    xs: list[float]
+    cells: list[list[str]]
+    last: Line
+
+    def column(self, x0: float) -> Optional[int]:
+        for k, x in enumerate(self.xs):
+            if abs(x0 - x) <= CELL_X_TOLERANCE:
+                return k
+        return None
+
+
 def page_blocks(page: PageLayout, body: BodyStyle, vocab: Vocabulary) -> list[Draft]:
     """The blocks of one page in reading order: paragraphs, headings, items and table rows."""
     items: list[tuple[float, int, object]] = [(ln.top, 0, ln) for ln in page.lines]
@@ -377,12 +395,18 @@ def page_blocks(page: PageLayout, body: BodyStyle, vocab: Vocabulary) -> list[Dr
     body_lines = [ln for ln in page.lines if not _is_emphasised(ln, body)] or page.lines
     right_edge = max((ln.x1 for ln in body_lines), default=page.width)
     left_edge = min((ln.x0 for ln in body_lines), default=0.0)
+    para_gap = body.gap + PARA_GAP * body.size
 
     drafts: list[Draft] = []
     current: Optional[_Paragraph] = None
+    row: Optional[_OpenRow] = None
 
     def flush() -> None:
-        nonlocal current
+        nonlocal current, row
+        if row is not None:
+            text = " | ".join(join_lines(cell, vocab) for cell in row.cells)
+            drafts.append(Draft(text, page.number, "table_row"))
+            row = None
         if current is None:
             return
         text = join_lines((ln.text for ln in current.lines), vocab)
@@ -394,17 +418,34 @@ def page_blocks(page: PageLayout, body: BodyStyle, vocab: Vocabulary) -> list[Dr
         drafts.append(Draft(text, page.number, kind))
         current = None
 
+    def continues_row(line: Line) -> bool:
+        """A wrapped line of the open row's cells: close below it, each piece in a column."""
+        if row is None or line.top - row.last.bottom > para_gap:
+            return False
+        pieces = line.cells or ((line.x0, line.text),)
+        columns = [row.column(x0) for x0, _ in pieces]
+        if any(k is None for k in columns):
+            return False
+        if len(pieces) > 1 and columns[0] == 0:
+            return False  # fills the first column and more: the next row of the table
+        for k, (_, text) in zip(columns, pieces):
+            row.cells[k].append(text)  # type: ignore[index]
+        row.last = line
+        return True
+
     for _, _, item in items:
         if isinstance(item, TableRow):
             flush()
             drafts.append(Draft(item.text, page.number, "table_row"))
             continue
         assert isinstance(item, Line)
+        if continues_row(item):
+            continue
         if item.cells:
             flush()
-            drafts.append(Draft(item.text, page.number, "table_row"))
+            row = _OpenRow(xs=[x for x, _ in item.cells], cells=[[t] for _, t in item.cells], last=item)
             continue
-        if current is not None and not _starts_new_block(current, item, body, right_edge, left_edge):
+        if row is None and current is not None and not _starts_new_block(current, item, body, right_edge, left_edge):
             current.lines.append(item)
             continue
         flush()
@@ -413,11 +454,15 @@ def page_blocks(page: PageLayout, body: BodyStyle, vocab: Vocabulary) -> list[Dr
     return drafts
 
 
+def _pieces(line: Line) -> tuple[tuple[float, str], ...]:
+    return line.cells or ((line.x0, line.text),)
+
+
 def merge_same_baseline(lines: list[Line], tolerance: float = 2.0) -> list[Line]:
     """Sort lines top-to-bottom and merge pieces of the same visual line left-to-right.
 
     PDFium reports a visual line drawn by several text operators as several lines. Pieces
-    further apart than CELL_GAP font sizes are cells of a table row and are joined " | ".
+    further apart than CELL_GAP font sizes are cells of a table row.
     """
     ordered = sorted(lines, key=lambda ln: (ln.top, ln.x0))
     merged: list[Line] = []
@@ -425,10 +470,18 @@ def merge_same_baseline(lines: list[Line], tolerance: float = 2.0) -> list[Line]
         prev = merged[-1] if merged else None
         if prev is not None and abs(ln.top - prev.top) <= tolerance and ln.x0 >= prev.x1 - 1:
             apart = ln.x0 - prev.x1 > CELL_GAP * max(ln.size, prev.size)
-            merged[-1] = Line(text=f"{prev.text}{' | ' if apart else ' '}{ln.text}", x0=prev.x0,
-                              x1=ln.x1, top=prev.top, bottom=max(prev.bottom, ln.bottom),
-                              size=max(prev.size, ln.size), bold=prev.bold and ln.bold,
-                              cells=prev.cells or apart)
+            if apart or prev.cells or ln.cells:
+                left, right = _pieces(prev), _pieces(ln)
+                if not apart:  # touching: the first new piece continues the last old one
+                    left = left[:-1] + ((left[-1][0], f"{left[-1][1]} {right[0][1]}"),)
+                    right = right[1:]
+                cells = left + right
+                text = " | ".join(t for _, t in cells)
+            else:
+                cells, text = (), f"{prev.text} {ln.text}"
+            merged[-1] = Line(text=text, x0=prev.x0, x1=ln.x1, top=prev.top,
+                              bottom=max(prev.bottom, ln.bottom), size=max(prev.size, ln.size),
+                              bold=prev.bold and ln.bold, cells=cells)
         else:
             merged.append(ln)
     return merged

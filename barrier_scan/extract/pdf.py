@@ -18,7 +18,7 @@ import pypdfium2 as pdfium
 from ..errors import CorruptFile, EncryptedPDF, ExtractionError, NoTextLayer, TooLarge
 from ..model import ScanError
 from .blocks import Extracted, one_line
-from .cleanup import Line, PageLayout, TableRow, join_lines, layout_blocks, strip_cid
+from .cleanup import CELL_GAP, Line, PageLayout, TableRow, join_lines, layout_blocks, strip_cid
 
 # PDFium's FPDF_GetLastError codes (fpdfview.h).
 _PDFIUM_ERR_PASSWORD = 4
@@ -32,10 +32,16 @@ NO_TEXT_MESSAGE = "has no text layer (scanned?); run OCR on it first, e.g. ocrmy
 BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demibold", re.IGNORECASE)
 # Metadata values some producers write when the author left the field empty (ReportLab).
 PLACEHOLDER_METADATA = frozenset({"", "untitled", "anonymous", "unspecified", "unknown"})
+# A gap wider than this (in font sizes) between two glyphs is a word space (pdfminer's
+# default word_margin is 0.1; pdfplumber's x_tolerance is 3pt, about 0.3 of a 10pt font).
+WORD_GAP = 0.25
 # A table cell boundary may cut a glyph's box; chars whose centre lies this far (points)
 # outside a table's bbox still belong to it.
 TABLE_BBOX_MARGIN = 1.0
 
+# One unmapped glyph, then a space, at the start of a line is nearly always a bullet drawn
+# from a symbol font (pdfminer shows it as "(cid:N)"; PDFium often maps it to U+2022).
+_LEADING_CID = re.compile(r"^\s*\(cid:\d+\)\s+")
 _PDF_DATE = re.compile(r"^D?:?(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?([Zz+\-])?(\d{2})?'?(\d{2})?")
 
 # pdfminer logs every odd object at WARNING; a scan of a batch should not be drowned by them.
@@ -92,15 +98,49 @@ def pdf_metadata(pdf: pdfium.PdfDocument) -> dict[str, Any]:
     return meta
 
 
+def _cells_from_chars(chars: list[dict[str, Any]], size: float) -> tuple[tuple[float, str], ...]:
+    """(x0, text) per cell when a line's characters have wide gaps (an unruled table row);
+    empty for an ordinary line."""
+    visible = [c for c in chars if str(c.get("text", "")).strip()]
+    wide = CELL_GAP * size
+    if not any(b["x0"] - a["x1"] > wide for a, b in zip(visible, visible[1:])):
+        return ()
+    pieces: list[tuple[float, str]] = []
+    text, x0 = "", float(visible[0]["x0"])
+    prev: Optional[dict[str, Any]] = None
+    for c in chars:
+        ch = str(c.get("text", ""))
+        if not ch.strip():
+            text += " "
+            continue
+        if prev is not None:
+            gap = c["x0"] - prev["x1"]
+            if gap > wide:
+                pieces.append((x0, one_line(text)))
+                text, x0 = "", float(c["x0"])
+            elif gap > WORD_GAP * size and not text.endswith(" "):
+                text += " "
+        text += ch
+        prev = c
+    pieces.append((x0, one_line(text)))
+    return tuple((x, strip_cid(t)) for x, t in pieces if t)
+
+
 def _line_from_plumber(line: dict[str, Any]) -> Optional[Line]:
     chars = [c for c in line.get("chars", []) if str(c.get("text", "")).strip()]
-    text = one_line(strip_cid(line["text"]))
+    text = one_line(strip_cid(_LEADING_CID.sub("\u2022 ", line["text"])))
     if not text or not chars:
         return None
     sizes = Counter(round(float(c["size"]) * 2) / 2 for c in chars)
+    size = sizes.most_common(1)[0][0]
     bold = sum(1 for c in chars if BOLD_FONT.search(str(c.get("fontname", "")))) > len(chars) / 2
+    cells = _cells_from_chars(sorted(line["chars"], key=lambda c: c["x0"]), size)
+    if len(cells) > 1:
+        text = " | ".join(t for _, t in cells)
+    else:
+        cells = ()
     return Line(text=text, x0=float(line["x0"]), x1=float(line["x1"]), top=float(line["top"]),
-                bottom=float(line["bottom"]), size=sizes.most_common(1)[0][0], bold=bold)
+                bottom=float(line["bottom"]), size=size, bold=bold, cells=cells)
 
 
 def _inside(obj: dict[str, Any], boxes: Sequence[tuple[float, float, float, float]]) -> bool:

@@ -95,35 +95,38 @@ def _pdfium_lines(textpage: pdfium.PdfTextPage, text: str, height: float, fonts:
         size = float(pdfium_c.FPDFText_GetFontSize(textpage, first)) or 10.0
         right = textpage.get_charbox(last)[2]
         top = height - (y.value + ASCENT_SHARE * size)
-        text_out, cells = _split_cells(textpage, stripped, first, size)
+        cells = _split_cells(textpage, stripped, first, float(x.value), size)
+        text_out = " | ".join(t for _, t in cells) if cells else stripped
         lines.append(Line(text=one_line(text_out), x0=float(x.value), x1=float(right), top=top,
                           bottom=top + size, size=round(size * 2) / 2,
                           bold=fonts.is_bold(textpage, first), cells=cells))
     return merge_same_baseline(lines)
 
 
-def _split_cells(textpage: pdfium.PdfTextPage, line: str, first: int, size: float) -> tuple[str, bool]:
-    """The line with " | " where PDFium bridged a wide gap (table cells) with a space.
+def _split_cells(textpage: pdfium.PdfTextPage, line: str, first: int, x0: float,
+                 size: float) -> tuple[tuple[float, str], ...]:
+    """(x0, text) of each cell when PDFium bridged a wide gap (table cells) with a space;
+    empty when the line is ordinary text.
 
     `line[k]` is char `first + k` of the text page. PDFium inserts a "generated" space
     between text drawn separately on one baseline; only those are checked, so ordinary word
     spaces cost nothing.
     """
-    pieces: list[str] = []
-    start = 0
+    pieces: list[tuple[float, str]] = []
+    start, start_x = 0, x0
     k = line.find(" ")
     while k != -1:
         index = first + k
         if pdfium_c.FPDFText_IsGenerated(textpage, index) == 1:
-            gap = textpage.get_charbox(index + 1)[0] - textpage.get_charbox(index - 1)[2]
-            if gap > CELL_GAP * size:
-                pieces.append(line[start:k])
-                start = k + 1
+            right = textpage.get_charbox(index + 1)[0]
+            if right - textpage.get_charbox(index - 1)[2] > CELL_GAP * size:
+                pieces.append((start_x, line[start:k].strip()))
+                start, start_x = k + 1, right
         k = line.find(" ", k + 1)
     if not pieces:
-        return line, False
-    pieces.append(line[start:])
-    return " | ".join(p.strip() for p in pieces), True
+        return ()
+    pieces.append((start_x, line[start:].strip()))
+    return tuple(pieces)
 
 
 def _fast_page(page: pdfium.PdfPage, number: int, fonts: _FontNames) -> tuple[Optional[PageLayout], bool]:

@@ -9,6 +9,7 @@ against the rules and recommendations the authority can act on.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Optional, Sequence
 
@@ -393,16 +394,42 @@ def assessment_text(finding: Finding) -> str:
     if a and a.summary:
         return a.summary
     if a and a.needs_value:
-        return "The proportionality test needs the contract value, which was not found; give it with --value."
+        return "The proportionality test needs the contract value, which was not found; scan again with --value."
     amounts = ", ".join(q.text for q in finding.quantities if q.text)
-    base = finding.title.rstrip(".") if finding.title else CATEGORY_TITLES.get(finding.category, finding.category)
-    return f"{base}: {amounts}." if amounts else f"{base}."
+    if amounts:
+        return f"Amounts in the clause: {amounts}; no proportionality test applies to this requirement."
+    return "The requirement itself is the barrier; there is no quantity to measure."
+
+
+def _comparable(text: str) -> str:
+    return re.sub(r"[^a-z0-9£€$%.x]+", " ", text.lower()).strip(" .")
+
+
+def sentences(text: str) -> list[str]:
+    out = []
+    rest = " ".join(text.split())
+    while rest:
+        first, rest = first_sentence(rest)
+        out.append(first)
+    return out
+
+
+def explanation(finding: Finding, issue: str, assessment: str) -> str:
+    """The rule's message without the sentences the report already shows (the issue and the
+    computed test, which rule messages often end with)."""
+    shown = {_comparable(issue), _comparable(assessment)}
+    return " ".join(s for s in sentences(finding.message) if _comparable(s) not in shown)
 
 
 def case_finding(finding: Finding, reference: str, number: int) -> CaseFinding:
-    issue, why = first_sentence(finding.message) if finding.message else ("", "")
-    if not issue:
-        issue = finding.title or f"{CATEGORY_TITLES.get(finding.category, finding.category)} requirement."
+    if finding.title:
+        issue = finding.title.strip()
+        issue = issue if issue.endswith((".", "?", "!")) else issue + "."
+    elif finding.message:
+        issue = first_sentence(finding.message)[0]
+    else:
+        issue = f"{CATEGORY_TITLES.get(finding.category, finding.category)} requirement."
+    assessment = assessment_text(finding)
     return CaseFinding(
         id=f"{reference}-{number:02d}",
         number=number,
@@ -411,8 +438,8 @@ def case_finding(finding: Finding, reference: str, number: int) -> CaseFinding:
         sub_issue=sub_issue_for(finding),
         category_title=CATEGORY_TITLES.get(finding.category, finding.category),
         issue=issue,
-        why=why,
-        assessment=assessment_text(finding),
+        why=explanation(finding, issue, assessment),
+        assessment=assessment,
         fairer_wording=finding.recommendation or FALLBACK_FAIRER_WORDING,
         location=location_of(finding),
     )
@@ -471,6 +498,24 @@ def metadata_value(metadata: dict[str, Any], *keys: str) -> str:
     return ""
 
 
+def authority_of(metadata: dict[str, Any]) -> str:
+    """The buyer: named outright, or the organisation in the file's author field (a PDF's
+    author is often "X Borough Council, Procurement Services")."""
+    named = metadata_value(metadata, "authority", "buyer", "contracting_authority")
+    if named:
+        return named
+    from ..docmeta import organisation_in
+    return organisation_in(metadata_value(metadata, "author")) or ""
+
+
+def title_of(metadata: dict[str, Any]) -> str:
+    """The procurement's title without a leading "Invitation to Tender:"."""
+    from ..docmeta import TITLE_LEADS
+    title = metadata_value(metadata, "title", "tender_title")
+    m = TITLE_LEADS.match(title)
+    return " ".join(m.group("title").split()) if m else title
+
+
 def parse_date(text: str) -> Optional[dt.date]:
     """An ISO date (or the date part of an ISO timestamp, as OCDS gives), else None."""
     try:
@@ -513,8 +558,8 @@ def build_case(result: DocumentResult, *, today: Optional[dt.date] = None,
         reference=reference,
         date=today or dt.date.today(),
         result=result,
-        authority=metadata_value(meta, "authority", "buyer", "contracting_authority") or "not found",
-        title=metadata_value(meta, "title", "tender_title") or "not found",
+        authority=authority_of(meta) or "not found",
+        title=title_of(meta) or "not found",
         procurement_reference=metadata_value(meta, "reference", "ocid", "notice_id", "id"),
         published=readable_date(metadata_value(meta, "published", "date", "publication_date")),
         value=result.value,

@@ -1,0 +1,102 @@
+"""Kill an audit half-way (Ctrl-C, then kill -9), start it again: nothing missing, nothing twice."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))  # for benchmarks.tender_pdfs
+
+from barrier_scan.audit import AuditOptions, audit  # noqa: E402
+from benchmarks.tender_pdfs import corpus  # noqa: E402
+
+N_DOCS = 40
+RUN_AUDIT = "from barrier_scan.audit.commands import audit; audit()"
+
+
+def _done(db: Path) -> int:
+    if not db.exists():
+        return 0
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as conn:
+            return conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+    except sqlite3.OperationalError:  # the schema is not there yet
+        return 0
+
+
+def _start(docs: Path, db: Path, log: Path) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    cmd = [sys.executable, "-c", RUN_AUDIT, str(docs), "--db", str(db), "--no-model",
+           "--jobs", "2", "--progress", "log"]
+    return subprocess.Popen(cmd, cwd=REPO, env=env, stdout=log.open("w"),
+                            stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def _stop_when(proc: subprocess.Popen, db: Path, at_least: int, sig: int) -> int:
+    deadline = time.monotonic() + 120
+    while _done(db) < at_least:
+        assert proc.poll() is None, "the audit ended before it could be interrupted"
+        assert time.monotonic() < deadline, "the audit made no progress"
+        time.sleep(0.05)
+    os.kill(proc.pid, sig)
+    return proc.wait(timeout=60)
+
+
+def _cleanup(proc: subprocess.Popen) -> None:
+    # workers orphaned by kill -9 exit on their own once their document is done; make sure
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def test_an_audit_killed_twice_finishes_with_every_document_once(tmp_path):
+    files = corpus(tmp_path / "docs", N_DOCS, broken=0.05, seed=9, pages=[1, 2])
+    broken = {Path(f.path).name for f in files if f.broken}
+    assert len(broken) == 2
+    db = tmp_path / "audit.sqlite"
+
+    first = _start(tmp_path / "docs", db, tmp_path / "run1.log")
+    try:
+        code = _stop_when(first, db, 8, signal.SIGINT)
+    finally:
+        _cleanup(first)
+    assert code == 130, (tmp_path / "run1.log").read_text()
+    after_first = _done(db)
+
+    second = _start(tmp_path / "docs", db, tmp_path / "run2.log")
+    try:
+        code = _stop_when(second, db, after_first + 8, signal.SIGKILL)
+    finally:
+        _cleanup(second)
+    assert code == -signal.SIGKILL
+    after_second = _done(db)
+    assert after_first < after_second < N_DOCS, "not killed half-way; make the corpus bigger"
+
+    final = audit([tmp_path / "docs"], db, {"use_model": False},
+                  AuditOptions(jobs=2, progress="none"))
+    assert final.status == "finished"
+    assert final.skipped == after_second
+    assert final.ok + final.failed == N_DOCS - after_second
+
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute("SELECT path, status FROM documents").fetchall()
+        runs = [r[0] for r in conn.execute("SELECT status FROM runs ORDER BY id")]
+        orphans = conn.execute("SELECT count(*) FROM findings f WHERE f.document_id IS NOT NULL "
+                               "AND f.document_id NOT IN (SELECT id FROM documents)").fetchone()[0]
+        counted = conn.execute("SELECT count(*) FROM documents d WHERE n_findings != "
+                               "(SELECT count(*) FROM findings f WHERE f.document_id = d.id)"
+                               ).fetchone()[0]
+    names = [Path(p).name for p, _ in rows]
+    assert sorted(names) == sorted(Path(f.path).name for f in files)  # each exactly once
+    assert {Path(p).name for p, s in rows if s == "failed"} == broken
+    assert orphans == 0 and counted == 0  # no half-written document
+    assert runs == ["interrupted", "abandoned", "finished"]

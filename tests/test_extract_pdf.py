@@ -1,0 +1,230 @@
+"""PDF extraction on real generated PDFs: pages, running headers/footers, hyphenation,
+paragraphs, headings, list items, tables, metadata, and the fast path against the layout path."""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from barrier_scan.extract import extract
+from barrier_scan.extract import pdf_fast
+from barrier_scan.extract.cleanup import Vocabulary, join_lines
+from pdfgen import Picture, Table, check_offsets
+
+EXTRACTORS = ("layout", "fast")
+HEADER = "Riverside Borough Council \u2013 ITT RBC/2025/044"
+
+THREE_PAGES = [
+    ["# 1 Introduction",
+     "The Council invites tenders for a community wellbeing service across the borough."],
+    ["# 2 Instructions",
+     "Tenders must be returned through the portal before the deadline in the timetable."],
+    ["# 3 Contract",
+     "The Council will pay each valid invoice within thirty days of receiving it."],
+]
+
+
+def blocks_of(path, extractor):
+    doc = extract(path, extractor=extractor)
+    check_offsets(doc)
+    return doc
+
+
+@pytest.mark.parametrize("extractor", EXTRACTORS)
+def test_each_block_carries_its_page(make_pdf, extractor):
+    path = make_pdf(THREE_PAGES)
+    doc = blocks_of(path, extractor)
+    pages = {b.text: b.page for b in doc.blocks}
+    assert doc.pages == 3
+    assert pages["The Council invites tenders for a community wellbeing service across the borough."] == 1
+    assert pages["Tenders must be returned through the portal before the deadline in the timetable."] == 2
+    assert pages["The Council will pay each valid invoice within thirty days of receiving it."] == 3
+    assert doc.path == str(path)
+    assert {b.file for b in doc.blocks} == {str(path)}
+
+
+FOOTERS = [
+    "Page {page} of {pages}",
+    "{page} of {pages}",
+    "- {page} -",
+    "{page}",
+    "Page {page}",
+    "RBC/2025/044 issue 2 \u2013 page {page}",
+]
+
+
+@pytest.mark.parametrize("extractor", EXTRACTORS)
+@pytest.mark.parametrize("footer", FOOTERS)
+def test_running_header_and_footer_are_removed(make_pdf, extractor, footer):
+    doc = blocks_of(make_pdf(THREE_PAGES, header=HEADER, footer=footer), extractor)
+    texts = [b.text for b in doc.blocks]
+    assert texts == [
+        "1 Introduction",
+        "The Council invites tenders for a community wellbeing service across the borough.",
+        "2 Instructions",
+        "Tenders must be returned through the portal before the deadline in the timetable.",
+        "3 Contract",
+        "The Council will pay each valid invoice within thirty days of receiving it.",
+    ]
+
+
+@pytest.mark.parametrize("extractor", EXTRACTORS)
+def test_body_line_repeated_on_every_page_is_kept(make_pdf, extractor):
+    # The same sentence near the top of every page, but at a different height on each:
+    # body text, not a running header (which sits at the same place on every page).
+    pages = [["Note.\n" * n + "Bidders must read this section in full before responding."]
+             for n in (0, 1, 2)]
+    doc = blocks_of(make_pdf(pages, header=HEADER), extractor)
+    assert sum(b.text == "Bidders must read this section in full before responding." for b in doc.blocks) == 3
+    assert not any("RBC/2025/044" in b.text for b in doc.blocks)
+
+
+@pytest.mark.parametrize("extractor", EXTRACTORS)
+def test_line_end_hyphenation(make_pdf, extractor):
+    page = ["The bidder must meet the minimum require-\n"
+            "ment for insurance, and any sub-\n"
+            "contractor must hold the same cover as a non-\n"
+            "UK supplier would."]
+    doc = blocks_of(make_pdf([page]), extractor)
+    assert [b.text for b in doc.blocks] == [
+        "The bidder must meet the minimum requirement for insurance, and any sub-contractor "
+        "must hold the same cover as a non-UK supplier would."]
+
+
+JOIN_CASES = [
+    (["minimum require-", "ment for insurance"], set(), "minimum requirement for insurance"),
+    (["any sub-", "contractor"], set(), "any sub-contractor"),
+    (["any sub-", "contractor"], {"subcontractor"}, "any subcontractor"),  # the document's own spelling wins
+    (["a non-", "refundable fee"], set(), "a non-refundable fee"),
+    (["day-to-", "day running"], set(), "day-to-day running"),
+    (["a non-", "UK bidder"], set(), "a non-UK bidder"),
+    (["Section 3 -", "The Council"], set(), "Section 3 - The Council"),
+    (["soft\u00ad", "hyphen"], set(), "softhyphen"),
+    (["plain", "join"], set(), "plain join"),
+]
+
+
+@pytest.mark.parametrize("lines, solid, expected", JOIN_CASES, ids=[c[2] for c in JOIN_CASES])
+def test_join_lines(lines, solid, expected):
+    assert join_lines(lines, Vocabulary(solid=set(solid))) == expected
+
+
+@pytest.mark.parametrize("extractor", EXTRACTORS)
+def test_paragraphs_items_and_headings(make_pdf, extractor):
+    page = [
+        "# 4 Selection Criteria",
+        "4.2 Economic and Financial Standing",
+        "4.2.1 Bidders must have a minimum annual turnover of \u00a35,000,000 in each of the "
+        "last three financial years, shown in their published accounts.\n"
+        "4.2.2 Bidders must have been trading for at least five years.",
+        "Bidders must provide:\n(a) audited accounts for the last three years;\n"
+        "(b) a bank reference; and\n\u2022 a parent company guarantee where relevant",
+    ]
+    doc = blocks_of(make_pdf([page]), extractor)
+    assert [(b.kind, b.text) for b in doc.blocks] == [
+        ("heading", "4 Selection Criteria"),
+        ("heading", "4.2 Economic and Financial Standing"),
+        ("para", "4.2.1 Bidders must have a minimum annual turnover of \u00a35,000,000 in each of "
+                 "the last three financial years, shown in their published accounts."),
+        ("para", "4.2.2 Bidders must have been trading for at least five years."),
+        ("para", "Bidders must provide:"),
+        ("list_item", "(a) audited accounts for the last three years;"),
+        ("list_item", "(b) a bank reference; and"),
+        ("list_item", "\u2022 a parent company guarantee where relevant"),
+    ]
+
+
+@pytest.mark.parametrize("extractor", EXTRACTORS)
+def test_wrapped_paragraph_is_one_block(make_pdf, extractor):
+    long = ("The provider will run a programme of group activities in community venues across "
+            "all six wards, on weekdays and on at least one evening or weekend session each "
+            "week, and will report attendance to the Council every quarter.")
+    doc = blocks_of(make_pdf([[long, "A second paragraph follows it."]]), extractor)
+    assert [b.text for b in doc.blocks] == [long, "A second paragraph follows it."]
+
+
+def test_requirement_in_a_table_cell_is_a_table_row_on_its_page(make_pdf):
+    pages = [
+        ["# 1 Introduction", "The Council invites tenders for a wellbeing service."],
+        ["# 4 Selection", "Bidders must meet each minimum below.",
+         Table([["Selection criterion", "Minimum requirement"],
+                ["Minimum number of employees", "50 full-time staff"],
+                ["Annual turnover", "\u00a35,000,000 in each of the last three years"]]),
+         "Bidders that fail any criterion will be excluded."],
+    ]
+    doc = blocks_of(make_pdf(pages, header=HEADER, footer="Page {page} of {pages}"), "layout")
+    rows = [(b.page, b.text) for b in doc.blocks if b.kind == "table_row"]
+    assert rows == [
+        (2, "Selection criterion | Minimum requirement"),
+        (2, "Minimum number of employees | 50 full-time staff"),
+        (2, "Annual turnover | \u00a35,000,000 in each of the last three years"),
+    ]
+    # the table's text is not repeated in paragraphs, and the order is kept
+    assert sum("50 full-time staff" in b.text for b in doc.blocks) == 1
+    texts = [b.text for b in doc.blocks]
+    assert texts.index("Bidders must meet each minimum below.") < texts.index(rows[0][1])
+    assert texts.index(rows[-1][1]) < texts.index("Bidders that fail any criterion will be excluded.")
+
+
+def test_fast_path_reads_table_rows_from_line_gaps(make_pdf):
+    path = make_pdf([[Table([["Minimum number of employees", "50 full-time staff"],
+                             ["Annual turnover", "\u00a35m"]])]])
+    doc = blocks_of(path, "fast")
+    assert [(b.kind, b.text) for b in doc.blocks] == [
+        ("table_row", "Minimum number of employees | 50 full-time staff"),
+        ("table_row", "Annual turnover | \u00a35m"),
+    ]
+
+
+@pytest.mark.parametrize("extractor", EXTRACTORS)
+def test_metadata(make_pdf, extractor):
+    doc = blocks_of(make_pdf(THREE_PAGES, title="Wellbeing ITT", author="Procurement"), extractor)
+    assert doc.metadata["title"] == "Wellbeing ITT"
+    assert doc.metadata["author"] == "Procurement"
+    assert doc.metadata["created"].startswith("2000-01-01")  # reportlab's invariant date
+    assert doc.metadata["extractor"] == extractor
+    assert len(doc.sha256) == 64
+
+
+@pytest.mark.parametrize("extractor", EXTRACTORS)
+def test_scanned_page_among_text_pages_is_reported_not_fatal(make_pdf, extractor):
+    doc = blocks_of(make_pdf([THREE_PAGES[0], [Picture()], THREE_PAGES[2]]), extractor)
+    assert doc.pages == 3
+    assert {b.page for b in doc.blocks} == {1, 3}
+    assert [(e.kind, "page 2" in e.message) for e in doc.errors] == [("no-text-layer", True)]
+
+
+def test_fast_and_layout_give_the_same_paragraphs_and_fast_is_faster(make_pdf):
+    body = ("Bidders must hold Employer's Liability insurance of at least \u00a35,000,000, as "
+            "required by law, and must describe how they will manage the service. ")
+    pages = [[f"# {n} Section {n}", f"{n}.1 " + body * 3, f"{n}.2 " + body * 2,
+              f"(a) item {n} first;\n(b) item {n} second."] for n in range(1, 9)]
+    path = make_pdf(pages, header=HEADER, footer="Page {page} of {pages}")
+    extract(path, extractor="fast")  # imports out of the timing
+    started = time.perf_counter()
+    layout = blocks_of(path, "layout")
+    layout_time = time.perf_counter() - started
+    started = time.perf_counter()
+    fast = blocks_of(path, "fast")
+    fast_time = time.perf_counter() - started
+    assert [(b.page, b.kind, b.text) for b in fast.blocks] == [(b.page, b.kind, b.text) for b in layout.blocks]
+    assert fast_time < layout_time / 3
+
+
+def test_fast_path_falls_back_to_pdfplumber_for_poor_pages(make_pdf, monkeypatch):
+    path = make_pdf(THREE_PAGES, header=HEADER)
+    expected = [(b.page, b.text) for b in extract(path, extractor="fast").blocks]
+    monkeypatch.setattr(pdf_fast, "_is_poor", lambda text: True)
+    doc = blocks_of(path, "fast")
+    assert doc.metadata["fallback_pages"] == [1, 2, 3]
+    assert [(b.page, b.text) for b in doc.blocks] == expected
+
+
+@pytest.mark.parametrize("text, poor", [
+    ("Bidders must hold insurance.", False),
+    ("\ufffd\ufffd\ufffd\ufffd ab", True),
+    ("\ue001\ue002\ue003 x", True),
+    ("   \r\n  ", True),
+])
+def test_poor_text_detection(text, poor):
+    assert pdf_fast._is_poor(text) is poor
