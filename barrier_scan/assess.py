@@ -167,33 +167,42 @@ def percent_of_value(f: Finding, ctx: AssessContext) -> Verdict:
 
 @test("insurance_level")
 def insurance_level(f: Finding, ctx: AssessContext) -> Verdict:
-    """Cover levels against the annual value; Employers' Liability up to £5m is statutory."""
+    """Cover levels against the annual value.
+
+    Below `statutory_el` (£5m) no level is a barrier: Employers' Liability at £5m is the
+    statutory minimum (ELCI Regs 1998 reg 3) and lower PL/PI levels are routine. From £5m the
+    level is reported, graded by its ratio to the annual value when that is known.
+    """
     floor = float(ctx.thresholds.get("statutory_el", 5_000_000))
     big = float(ctx.thresholds.get("large_cover", 10_000_000))
     ratio_flag = float(ctx.thresholds.get("ratio_flag", 10.0))
     amount = _largest_money(f)
     if amount is None:
-        return Verdict(True, "cover required with no level stated")
-    text = f.clause.text.lower()
-    el_only = re.search(r"employer'?s'?\s+liability", text) and not re.search(
-        r"public|professional|product|indemnity|motor|cyber|all risks", text)
+        return Verdict(False, "cover asked for with no level stated")
     cover = format_money(amount.value, amount.unit)
-    if el_only and amount.value <= floor:
-        return Verdict(False, f"Employers' Liability {cover} is the statutory minimum")
+    text = f.clause.text.lower()
+    el_only = bool(EMPLOYERS_LIABILITY_RE.search(text)) and not OTHER_COVER_RE.search(text)
+    if amount.value < floor or (el_only and amount.value <= floor):
+        what = "Employers' Liability at the statutory minimum" if el_only else "a routine level of cover"
+        return Verdict(False, f"{cover}: {what}")
     av = ctx.annual_value
     if av:
         r = amount.value / av
         summary = f"cover {cover} = {_fmt_ratio(r)} the annual value {ctx.money(av)}"
-        if r >= ratio_flag and amount.value >= floor:
+        if r >= ratio_flag:
             sev = "high" if amount.value >= big and ctx.value and ctx.value.amount < 1_000_000 else "medium"
             return Verdict(True, f"{summary}; flag at {ratio_flag:g}x", sev, "proportionality", r, ratio_flag, True)
-        sev = "medium" if el_only else "low"
+        sev = "medium" if el_only or amount.value >= big else "low"
         return Verdict(True, f"{summary}; below {ratio_flag:g}x", sev, "proportionality", r, ratio_flag, False)
     if el_only:
         return Verdict(True, f"Employers' Liability {cover}, above the £5m statutory minimum", "medium")
     sev = "medium" if amount.value >= big else "low"
     return Verdict(True, f"cover {cover}; {ratio_flag:g}x the annual value or more would be disproportionate",
                    sev, needs_value=True)
+
+
+EMPLOYERS_LIABILITY_RE = re.compile(r"employer'?s'?\s+liability")
+OTHER_COVER_RE = re.compile(r"public|professional|products?\s+liability|motor|cyber|all risks|contract works")
 
 
 @test("minimum_years")
@@ -298,6 +307,32 @@ def liability_cap(f: Finding, ctx: AssessContext) -> Verdict:
     return Verdict(False, f"cap {format_money(amount.value, amount.unit)} = {_fmt_ratio(r)} the annual value")
 
 
+@test("value_at_least")
+def value_at_least(f: Finding, ctx: AssessContext) -> Verdict:
+    """A barrier only on contracts worth `min_value` or more (e.g. no lots on a large contract)."""
+    min_value = float(ctx.thresholds.get("min_value", 213_477))
+    if not ctx.value:
+        return Verdict(False, f"a barrier if the contract is worth {format_money(min_value, 'GBP')} or more; "
+                       "give the contract value to decide", needs_value=True)
+    if ctx.value.amount >= min_value:
+        return Verdict(True, f"contract value {ctx.money(ctx.value.amount)} is at or above "
+                       f"{ctx.money(min_value)}", None, None, ctx.value.amount / min_value, 1.0, True)
+    return Verdict(False, f"contract value {ctx.money(ctx.value.amount)} is below {ctx.money(min_value)}")
+
+
+@test("value_below")
+def value_below(f: Finding, ctx: AssessContext) -> Verdict:
+    """A barrier only below `threshold` (e.g. a PQQ stage is barred below the thresholds)."""
+    threshold = float(ctx.thresholds.get("threshold", 213_477))
+    if not ctx.value:
+        return Verdict(False, f"barred if the contract is worth less than {format_money(threshold, 'GBP')}; "
+                       "give the contract value to decide", needs_value=True)
+    if ctx.value.amount < threshold:
+        return Verdict(True, f"contract value {ctx.money(ctx.value.amount)} is below the "
+                       f"{ctx.money(threshold)} threshold", None, None, ctx.value.amount / threshold, 1.0, True)
+    return Verdict(False, f"contract value {ctx.money(ctx.value.amount)} is above the {ctx.money(threshold)} threshold")
+
+
 @test("present")
 def present(f: Finding, ctx: AssessContext) -> Verdict:
     """No computation: the requirement itself is the barrier."""
@@ -400,19 +435,40 @@ def _term_years(text: str) -> Optional[float]:
     return n / 12.0 if m.group(2).lower().startswith("month") else n
 
 
+CONTRACT_TERM_RE = re.compile(
+    r"\b(?:contract|agreement|framework|service|services)\b[^.;]{0,60}\b(?:term|period|duration|run|last|for)\b", re.I)
+
+
+def find_contract_term(clauses: Sequence[Clause]) -> Optional[float]:
+    """The contract's term in years, with extensions, from the first clause that states it."""
+    for clause in clauses:
+        if not CONTRACT_TERM_RE.search(clause.text) or re.search(
+                r"experience|trading|accounts|established|insurance|turnover|warranty|defects", clause.text, re.I):
+            continue
+        years = [y for q in parse_quantities(clause.text) if q.kind == "duration"
+                 and (y := _years(q)) and 0.5 <= y <= 25]
+        if years:
+            extend = re.search(r"extend|extension|further|plus|\+", clause.text, re.I)
+            return sum(years) if extend and len(years) > 1 else max(years)
+    return None
+
+
 def find_contract_value(document: Document, clauses: Sequence[Clause],
                         settings: ScanSettings) -> Optional[ContractValue]:
-    """The value the tests compare against: from the caller (CLI/OCDS) or the document."""
+    """The value the tests compare against: from the caller (CLI/OCDS) or the document.
+
+    The term (for the annual value) comes from the caller's metadata or the document.
+    """
     if settings.value:
-        term = settings.metadata.get("term_years") if settings.metadata else None
+        term = (settings.metadata or {}).get("term_years") or find_contract_term(clauses)
         return ContractValue(settings.value, settings.currency, settings.value_source, term_years=term)
     for clause in clauses:
         statements = find_contract_value_statements(clause.text, settings.currency)
         for q, kind in statements:
             if "annual" in kind:
                 continue
-            return ContractValue(q.high or q.value, q.unit, "document", text=clause.text,
-                                 page=clause.page, term_years=_term_years(clause.text))
+            return ContractValue(q.high or q.value, q.unit, "document", text=clause.text, page=clause.page,
+                                 term_years=_term_years(clause.text) or find_contract_term(clauses))
     for clause in clauses:
         for q, kind in find_contract_value_statements(clause.text, settings.currency):
             term = _term_years(clause.text) or 1.0

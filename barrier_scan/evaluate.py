@@ -31,6 +31,7 @@ from .detect.classifier import (
     DEFAULT_KIND,
     DEFAULT_SEED,
     MIN_POSITIVES,
+    MODEL_ONLY_PRECISION,
     N_FOLDS,
     KeywordGate,
     choose_thresholds,
@@ -41,6 +42,7 @@ from .detect.classifier import (
     out_of_fold_proba,
     prf,
 )
+from .errors import ModelError
 from .model import CATEGORIES, Clause, Finding
 
 MODES = ("rules", "model", "combined")
@@ -64,15 +66,20 @@ def corpus_cv(corpus: Corpus, *, seed: int = DEFAULT_SEED, kind: str = DEFAULT_K
     folds = fold_ids(corpus.groups, n_folds)
 
     model_flags = np.zeros(y_all.shape, dtype=bool)
+    model_only_flags = np.zeros(y_all.shape, dtype=bool)
     if learnt:
         y = label_matrix(label_sets, learnt)
         oof = out_of_fold_proba(texts, y, folds, seed=seed, kind=kind)
         oof[~gate_mask(gate, texts)] = 0.0
         flags = cross_fitted_flags(oof, y, learnt, folds)
+        strict = cross_fitted_flags(oof, y, learnt, folds, MODEL_ONLY_PRECISION) & flags
         for j, cat in enumerate(learnt):
             model_flags[:, CATEGORIES.index(cat)] = flags[:, j]
+            model_only_flags[:, CATEGORIES.index(cat)] = strict[:, j]
     rule_flags = rule_flags_on_corpus(corpus, rules_dir)
-    flags_by_mode = {"rules": rule_flags, "model": model_flags, "combined": rule_flags | model_flags}
+    # as combine() does: a rule finding stays; the model adds what clears the higher bar
+    flags_by_mode = {"rules": rule_flags, "model": model_flags,
+                     "combined": rule_flags | model_only_flags}
 
     truth = y_all == 1
     per_category: dict[str, dict[str, Any]] = {}
@@ -94,12 +101,13 @@ def corpus_cv(corpus: Corpus, *, seed: int = DEFAULT_SEED, kind: str = DEFAULT_K
 
 
 def cross_fitted_flags(oof: np.ndarray, y: np.ndarray, categories: Sequence[str],
-                       folds: np.ndarray) -> np.ndarray:
+                       folds: np.ndarray, precision_floor: Optional[float] = None) -> np.ndarray:
     """Flag each fold's clauses with thresholds chosen on the other folds only."""
     flags = np.zeros(oof.shape, dtype=bool)
     for k in np.unique(folds):
         held_out = folds == k
-        thresholds = choose_thresholds(oof, y, categories, mask=~held_out)
+        thresholds = choose_thresholds(oof, y, categories, mask=~held_out,
+                                       precision_floor=precision_floor)
         limits = np.array([thresholds[c] for c in categories])
         flags[held_out] = oof[held_out] >= limits
     return flags
@@ -195,31 +203,53 @@ def build_pdf(txt: Path, out: Path, title: str) -> None:
         story, onFirstPage=furniture, onLaterPages=furniture)
 
 
+def mode_scanners() -> dict[str, Any]:
+    """One Scanner per mode, differing only in what `detect` returns; extraction,
+    segmentation and assessment are the pipeline's own."""
+    from .detect.combine import combine
+    from .pipeline import Scanner
+    from .settings import ScanSettings
+
+    class ModeScanner(Scanner):
+        def __init__(self, mode: str) -> None:
+            super().__init__(ScanSettings(use_model=mode != "rules"))
+            if mode != "rules" and self.classifier is None:
+                raise ModelError("the classifier could not be loaded; run `barrier-scan train`")
+            self.mode = mode
+
+        def detect(self, clauses: Sequence[Clause]) -> list[Finding]:
+            if self.mode == "rules":
+                return self.rules.detect(clauses)
+            model_findings = self.classifier.detect(clauses)
+            if self.mode == "model":
+                return model_findings
+            return combine(self.rules.detect(clauses), model_findings,
+                           thresholds=self.classifier.model_only_thresholds)
+
+    return {mode: ModeScanner(mode) for mode in MODES}
+
+
 def scan_eval_documents(docs: Mapping[str, Path], metas: Mapping[str, dict], *, as_pdf: bool = True,
                         cache_dir: Optional[Path] = None) -> tuple[dict[str, dict[str, list[Finding]]], dict[str, str]]:
-    """Findings per mode and document, scanning each document twice (rules; rules+model)."""
-    from .pipeline import Scanner
+    """Findings per mode and document."""
     from .settings import ScanSettings
 
     cache = Path(cache_dir) if cache_dir else Path(tempfile.gettempdir()) / "barrier-scan-eval"
     cache.mkdir(parents=True, exist_ok=True)
-    scanners = {use_model: Scanner(ScanSettings(use_model=use_model)) for use_model in (False, True)}
+    scanners = mode_scanners()
     found: dict[str, dict[str, list[Finding]]] = {mode: {} for mode in MODES}
     errors: dict[str, str] = {}
     for doc_id, txt in docs.items():
         meta = metas.get(doc_id, {})
         path = _pdf_for(txt, meta, cache) if as_pdf else txt
-        for use_model, scanner in scanners.items():
+        for mode, scanner in scanners.items():
             settings = ScanSettings(value=meta.get("value") or None,
-                                    currency=meta.get("currency") or "GBP", use_model=use_model)
+                                    currency=meta.get("currency") or "GBP",
+                                    use_model=mode != "rules")
             result = scanner.scan_path(path, settings=settings)
             if result.errors and not result.findings:
                 errors[doc_id] = "; ".join(e.message for e in result.errors)
-            if use_model:
-                found["combined"][doc_id] = list(result.findings)
-                found["model"][doc_id] = [f for f in result.findings if "model" in f.detector]
-            else:
-                found["rules"][doc_id] = list(result.findings)
+            found[mode][doc_id] = list(result.findings)
     return found, errors
 
 

@@ -16,6 +16,7 @@ from . import __version__
 from .assess import assess_all, find_contract_value
 from .detect import Detector
 from .detect.rule_engine import RuleEngine
+from .docmeta import describe
 from .errors import BarrierScanError, ModelError
 from .extract import extract, extract_bytes
 from .law import load_lawbook
@@ -96,8 +97,7 @@ class Scanner:
         kept, passed = assess_all(findings, self.rules.pack, value, regime)
         timings["assess"] = time.perf_counter() - t
 
-        metadata = dict(document.metadata)
-        metadata.update(s.metadata or {})
+        metadata = {**document.metadata, **describe(document), **(s.metadata or {})}
         metadata["checked_fair"] = [p.to_dict() for p in passed]
         return DocumentResult(
             path=document.path, pages=document.pages, sha256=document.sha256, findings=kept,

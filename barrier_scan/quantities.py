@@ -39,6 +39,7 @@ import bisect
 import math
 import re
 from dataclasses import dataclass, replace
+from types import MappingProxyType
 from typing import Any, Literal, Optional
 
 from text_to_num import text2num  # type: ignore[import-untyped]  # ships no py.typed
@@ -164,7 +165,8 @@ _MASK_AT_FIGURE = re.compile("|".join([
 _MASK_INTERNATIONAL_PHONE = re.compile(
     r"[0-9]{1,3}\s?(?:\(0\)\s?)?[0-9]{2,4}[\s-]?[0-9]{3,4}[\s-]?[0-9]{3,4}(?![0-9])")
 # The word just before a figure ("Lot 3", "Regulation 58", "s. 22", "March 2025", "ISO 9001").
-_MASK_WORD_BEFORE = re.compile(r"(?<![A-Za-z0-9])([A-Za-z][A-Za-z0-9]*(?:/[A-Z]+)?)(\.?)[ \u00a0]*\Z")
+_MASK_WORD_BEFORE = re.compile(
+    r"(?<![A-Za-z0-9])([A-Za-z][A-Za-z0-9]*(?:/[A-Z]+)?)(\.?)[ \u00a0]*\Z")
 _MASK_POSTCODE_TAIL = re.compile(r"[0-9][A-Z]{2}\b")
 _MASK_POSTCODE_HEAD = re.compile(r"[A-Z]{1,2}[0-9][A-Z0-9]?")
 _REFERENCE_LIST = re.compile(
@@ -214,9 +216,10 @@ _NUMBER_WORD_SET = frozenset(UNIT_WORDS + TENS_WORDS + SCALE_WORDS)
 _SCALE_SET = frozenset(SCALE_WORDS)
 _SMALL_NUMBER_SET = frozenset(UNIT_WORDS + TENS_WORDS)
 _TENS_SET = frozenset(TENS_WORDS)
-# one..nine: the only words that may follow a tens word ("twenty one")
-_DIGIT_WORD_SET = frozenset({"one", "two", "three", "four", "five", "six", "seven", "eight", "nine"})
-_SCALE_VALUES = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9}
+# The only words that may follow a tens word ("twenty one").
+_DIGIT_WORD_SET = frozenset(
+    {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine"})
+_SCALE_VALUES = MappingProxyType({"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9})
 # Number words and "twice"/"double": one scan finds both, and tells a clause without any
 # number from one that needs parsing.
 _NUMBER_WORD = re.compile(_words(UNIT_WORDS + TENS_WORDS + SCALE_WORDS + tuple(MULTIPLE_WORDS)))
@@ -253,7 +256,8 @@ _DURATION = re.compile(
     r"(?P<unit>" + _alternation(tuple(DURATION_UNITS)) + r")" + _WORD_END
 )
 _COUNT = re.compile(
-    r"\+?(?:" + _SPACE + r"+|-)(?:(?!" + _alternation(COUNT_STOP_WORDS + UNIT_WORDS + TENS_WORDS) + r"\b)"
+    r"\+?(?:" + _SPACE + r"+|-)"
+    r"(?:(?!" + _alternation(COUNT_STOP_WORDS + UNIT_WORDS + TENS_WORDS) + r"\b)"
     r"[a-z][a-z'’-]*" + _SPACE + r"+){0,3}"
     r"(?P<noun>" + _alternation(tuple(COUNT_NOUNS)) + r")" + _WORD_END
 )
@@ -377,7 +381,8 @@ def _find_figures(text: str, low: str) -> list[_Number]:
         if start < consumed or start < masked_until:
             continue  # the "500" of "1,500,000"; the "2025" of "31 March 2025"
         before = _CURRENCY_BEFORE.search(low, max(0, start - 4), start)
-        if before is None and start and (low[start - 1].isalnum() or low[start - 1] in _GLUE_BEFORE):
+        glued = start and (low[start - 1].isalnum() or low[start - 1] in _GLUE_BEFORE)
+        if before is None and glued:
             continue
         m = (_MONEY_FIGURE if before else _SPACED_FIGURE).match(low, start)
         if m is None and before is None:
@@ -436,7 +441,8 @@ def _figure(m: "re.Match[str]", before: "Optional[re.Match[str]]") -> Optional[_
         value = float(raw.replace(".", "").replace(",", "."))
     else:
         whole = raw.split(".")[0]
-        if "," in whole and not (_WESTERN_GROUPS.fullmatch(whole) or _INDIAN_GROUPS.fullmatch(whole)):
+        grouping_ok = _WESTERN_GROUPS.fullmatch(whole) or _INDIAN_GROUPS.fullmatch(whole)
+        if "," in whole and not grouping_ok:
             return None  # "1,2,3" is a list, not a number
         value = float(_SEPARATORS.sub("", raw))
     number = _Number(start=before.start() if before else m.start(), end=m.end("num"),
@@ -563,9 +569,6 @@ def _same(a: float, b: float) -> bool:
 def _classify(text: str, low: str, n: _Number, default_currency: str) -> Optional[Quantity]:
     after = _CURRENCY_AFTER.match(low, n.letter_end)
     currency = n.currency or (CURRENCY_SUFFIXES[_squash(after.group("cur"))] if after else None)
-    if currency is None and not n.is_word:
-        label = _LABEL_CURRENCY.search(low, max(0, n.start - 12), n.start)
-        currency = CURRENCY_PREFIXES[label.group("cur")] if label else None
     if currency:
         end = after.end() if after else n.letter_end
         return _quantity(text, "money", n.value * n.letter_scale, currency, n.start, end)
@@ -575,6 +578,10 @@ def _classify(text: str, low: str, n: _Number, default_currency: str) -> Optiona
     if unit_quantity is not None:
         return unit_quantity
     amount = n.value * n.letter_scale
+    label = None if n.is_word else _LABEL_CURRENCY.search(low, max(0, n.start - 12), n.start)
+    if label:
+        return _quantity(text, "money", amount, CURRENCY_PREFIXES[label.group("cur")], n.start,
+                         n.letter_end)
     if ((n.has_scale or (amount >= MIN_BARE_MONEY and not _year_like(n)))
             and _MONEY_CUE_BEFORE.search(low, max(0, n.start - 60), n.start)):
         return _quantity(text, "money", amount, default_currency, n.start, n.letter_end)

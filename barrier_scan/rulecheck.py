@@ -1,6 +1,7 @@
 """Run rules against their own examples, and describe a rule for people.
 
-An example "matches" when the rule, assessed without a contract value, still reports it: so a
+An example "matches" when the rule, assessed against the pack's example contract value
+(`examples.value`, default none), still reports it: so a
 `no_match` example can rely on the rule's patterns, its exclusion contexts or its computed
 test ("paid within 30 days" is checked and found fair).
 """
@@ -14,7 +15,7 @@ from typing import Optional
 from .assess import assess_all
 from .detect.rule_engine import RuleEngine
 from .law import load_lawbook
-from .model import Clause
+from .model import Clause, ContractValue
 from .rulepack import Rule, load_rules
 
 EXAMPLE_FILE = "<example>"
@@ -42,7 +43,8 @@ def rule_matches(engine: RuleEngine, rule: Rule, text: str) -> bool:
     lawbook = load_lawbook()
     regime = lawbook.regime_for("uk", __import__("datetime").date.today())
     candidates = engine.detect_rule(rule.id, [example_clause(text)])
-    kept, _ = assess_all(candidates, engine.pack, None, regime)
+    value = ContractValue(rule.example_value, "GBP", "cli") if rule.example_value else None
+    kept, _ = assess_all(candidates, engine.pack, value, regime)
     return any(f.rule == rule.id for f in kept)
 
 

@@ -63,6 +63,7 @@ RULE_SCHEMA: dict[str, Any] = {
         "examples": {
             "type": "object", "required": ["match", "no_match"], "additionalProperties": False,
             "properties": {
+                "value": {"type": "number", "exclusiveMinimum": 0},
                 "match": {"type": "array", "items": {"type": "string"}},
                 "no_match": {"type": "array", "items": {"type": "string"}},
                 "todo_match": {"type": "array", "items": {"type": "string"}},
@@ -110,6 +111,7 @@ class Rule:
     confidence: float = 0.8
     todo_match: tuple[str, ...] = ()
     todo_no_match: tuple[str, ...] = ()
+    example_value: Optional[float] = None  # contract value the examples are assessed against
     file: str = ""
 
     def basis_for(self, regime_key: str) -> Optional[str]:
@@ -239,6 +241,7 @@ def _build_rule(path: Path, category: str, raw: Any, index: int, contexts: Mappi
         thresholds=dict(raw.get("thresholds", {})), severity=raw.get("severity", "medium"),
         basis=raw.get("basis", "proportionality"), confidence=float(raw.get("confidence", 0.8)),
         todo_match=tuple(ex.get("todo_match", ())), todo_no_match=tuple(ex.get("todo_no_match", ())),
+        example_value=ex.get("value"),
         file=str(path),
     )
 

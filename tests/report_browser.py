@@ -15,6 +15,7 @@ import json
 import os
 import select
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -51,7 +52,8 @@ class Chromium:
     """One headless browser; `open(url)` gives a `Page`. Use as a context manager."""
 
     def __init__(self, executable: str) -> None:
-        self._profile = tempfile.TemporaryDirectory(prefix="barrier-scan-chromium-")
+        # chromium's helper processes can still be writing to the profile as it closes
+        self._profile = tempfile.TemporaryDirectory(prefix="barrier-scan-chromium-", ignore_cleanup_errors=True)
         to_browser_r, self._to_browser = os.pipe()
         self._from_browser, from_browser_w = os.pipe()
 
@@ -61,7 +63,7 @@ class Chromium:
 
         self.process = subprocess.Popen(
             [executable, *FLAGS, f"--user-data-dir={self._profile.name}", "about:blank"],
-            pass_fds=(3, 4), preexec_fn=wire_pipes, stdin=subprocess.DEVNULL,
+            pass_fds=(3, 4), preexec_fn=wire_pipes, stdin=subprocess.DEVNULL, start_new_session=True,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         os.close(to_browser_r)
         os.close(from_browser_w)
@@ -83,13 +85,21 @@ class Chromium:
             os.close(self._from_browser)
         except OSError:
             pass
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        # chromium runs in its own session, so its helpers (renderer, GPU, zygote) are one
+        # process group: the one this object started, ended by its id
+        group = self.process.pid
+        try:
+            os.killpg(group, signal.SIGTERM)
+            self.process.wait(timeout=10)
+        except ProcessLookupError:
+            pass
+        except subprocess.TimeoutExpired:
+            os.killpg(group, signal.SIGKILL)
+            self.process.wait()
+        try:
+            os.killpg(group, signal.SIGKILL)  # any helper that outlived the browser
+        except ProcessLookupError:
+            pass
         self._profile.cleanup()
 
     def _send(self, method: str, params: Optional[dict[str, Any]] = None,

@@ -24,6 +24,9 @@ from benchmarks.tender_pdfs import broken_file, tender_pdf  # noqa: E402
 SETTINGS = {"use_model": False}  # the classifier is measured elsewhere; rules keep this fast
 needs_fork = pytest.mark.skipif("fork" not in mp.get_all_start_methods(),
                                 reason="failure injection relies on forked workers")
+# Forked workers share the scanner this process already built. "auto" picks this too, unless
+# other threads run here (they do once a Dask test has run), when it starts a fork server.
+FORK = "fork" if "fork" in mp.get_all_start_methods() else "auto"
 
 
 def _ocds(path: Path, documents: list[str]) -> None:
@@ -54,8 +57,8 @@ def batch(tmp_path_factory):
     _ocds(docs / "notice.json", ["tender-0.pdf", "tender-1.pdf", "not-downloaded.pdf"])
     db = root / "audit.sqlite"
     log = io.StringIO()
-    summary = audit([docs], db, SETTINGS, AuditOptions(jobs=2, progress="log"),
-                    progress_stream=log)
+    summary = audit([docs], db, SETTINGS,
+                    AuditOptions(jobs=2, progress="log", start_method=FORK), progress_stream=log)
     return root, docs, db, summary, log.getvalue()
 
 
@@ -118,7 +121,7 @@ def test_progress_is_logged_in_plain_lines_off_a_terminal(batch):
 def test_a_second_run_skips_everything_and_adds_nothing(batch):
     _, docs, db, _, _ = batch
     before = _rows(db, "SELECT count(*) FROM documents")[0][0], _rows(db, "SELECT count(*) FROM findings")[0][0]
-    again = audit([docs], db, SETTINGS, AuditOptions(jobs=2, progress="none"))
+    again = audit([docs], db, SETTINGS, AuditOptions(jobs=2, progress="none", start_method=FORK))
     assert (again.ok, again.failed, again.skipped, again.notices) == (0, 0, 8, 0)
     after = _rows(db, "SELECT count(*) FROM documents")[0][0], _rows(db, "SELECT count(*) FROM findings")[0][0]
     assert after == before
@@ -170,7 +173,8 @@ def test_a_slow_stuck_or_crashing_document_costs_only_itself(tmp_path, monkeypat
     monkeypatch.setattr(Scanner, "scan_path", _misbehave(Scanner.scan_path))
     monkeypatch.setattr(executors, "HARD_KILL_GRACE", 0.5)
     db = tmp_path / "audit.sqlite"
-    summary = audit([tmp_path], db, SETTINGS, AuditOptions(jobs=2, timeout=1.5, progress="none"))
+    options = AuditOptions(jobs=2, timeout=3, progress="none", start_method="fork")
+    summary = audit([tmp_path], db, SETTINGS, options)
     status = {Path(p).name: (s, k) for p, s, k in _rows(db, "SELECT path, status, error_kind FROM documents")}
     assert status == {"good-0.pdf": ("ok", None), "good-1.pdf": ("ok", None),
                       "good-2.pdf": ("ok", None), "slow-1.pdf": ("failed", "timeout"),
@@ -179,7 +183,8 @@ def test_a_slow_stuck_or_crashing_document_costs_only_itself(tmp_path, monkeypat
 
     # once the cause is gone, --retry-failed scans just those three again
     monkeypatch.undo()
-    retry = audit([tmp_path], db, SETTINGS, AuditOptions(jobs=2, retry_failed=True, progress="none"))
+    retry = audit([tmp_path], db, SETTINGS,
+                  AuditOptions(jobs=2, retry_failed=True, progress="none", start_method=FORK))
     assert (retry.ok, retry.failed, retry.skipped) == (3, 0, 3)
     assert _rows(db, "SELECT count(*), sum(status = 'ok') FROM documents") == [(6, 6)]
 
@@ -188,7 +193,8 @@ def test_the_page_limit_fails_a_long_document_alone(tmp_path):
     tender_pdf(tmp_path / "long.pdf", pages=4, seed=11)
     tender_pdf(tmp_path / "short.pdf", pages=1, seed=12)
     db = tmp_path / "audit.sqlite"
-    summary = audit([tmp_path], db, {**SETTINGS, "max_pages": 2}, AuditOptions(jobs=1, progress="none"))
+    summary = audit([tmp_path], db, {**SETTINGS, "max_pages": 2},
+                    AuditOptions(jobs=1, progress="none", start_method=FORK))
     status = {Path(p).name: (s, k) for p, s, k in _rows(db, "SELECT path, status, error_kind FROM documents")}
     assert status == {"long.pdf": ("failed", "too-large"), "short.pdf": ("ok", None)}
     assert "over the limit of 2" in summary.failures[0].message

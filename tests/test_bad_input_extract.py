@@ -142,3 +142,12 @@ def test_pdf_named_txt_is_still_read_as_pdf(tmp_path):
     path.write_bytes(_text_pdf(tmp_path))
     doc = extract(path)
     assert doc.pages == 2 and doc.blocks[0].text == "1 Introduction"
+
+
+@pytest.mark.parametrize("extractor", EXTRACTORS)
+def test_pdf_locked_only_against_editing_is_read(tmp_path, extractor):
+    # An owner password without a user password restricts editing, not opening.
+    from reportlab.lib.pdfencrypt import StandardEncryption
+
+    path = make_pdf(tmp_path, TEXT_PAGES, encrypt=StandardEncryption("", ownerPassword="owner", canCopy=0))
+    assert extract(path, extractor=extractor).blocks[-1].text == "Bidders must hold ISO 9001 certification."

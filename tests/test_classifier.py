@@ -192,6 +192,8 @@ def test_save_and_load_round_trip(trained, saved):
     probe = ["A minimum turnover of £6m is required.", "A bond of 5 per cent is payable."]
     assert np.allclose(loaded.predict_proba(probe), trained.predict_proba(probe))
     assert loaded.thresholds == trained.thresholds
+    assert loaded.model_only_thresholds == trained.model_only_thresholds
+    assert all(loaded.model_only_thresholds[c] >= loaded.thresholds[c] for c in loaded.categories)
     assert loaded.version.startswith(trained.corpus_sha256)
     meta = json.loads((saved / SIDECAR_FILE).read_text())
     assert {"scikit-learn", "skops", "numpy"} <= set(meta["versions"])
@@ -249,16 +251,19 @@ def test_other_corpus_warns(saved, trained):
         ClauseClassifier.load(saved, corpus_sha256=trained.corpus_sha256)
 
 
-@pytest.mark.parametrize("scores, truth, expected", [
-    # 0.6 is the lowest threshold with precision >= 0.9
-    ([0.95, 0.9, 0.8, 0.6, 0.5, 0.4, 0.2], [1, 1, 1, 1, 0, 1, 0], 0.6),
-    # no threshold reaches the floor: best F1 instead
-    ([0.9, 0.8, 0.7, 0.6], [0, 1, 0, 1], 0.6),
+@pytest.mark.parametrize("scores, truth, floor, expected", [
+    # best F1: 0.4 (P 5/6, R 1) beats 0.6 (P 1, R 0.8)
+    ([0.95, 0.9, 0.8, 0.6, 0.5, 0.4, 0.2], [1, 1, 1, 1, 0, 1, 0], None, 0.4),
+    # with a precision floor of 0.9 the lowest threshold that reaches it
+    ([0.95, 0.9, 0.8, 0.6, 0.5, 0.4, 0.2], [1, 1, 1, 1, 0, 1, 0], 0.9, 0.6),
+    # no threshold reaches the floor: the upper bound, so the model never flags alone
+    ([0.9, 0.8, 0.7, 0.6], [0, 1, 0, 1], 0.9, 0.95),
+    ([0.9, 0.8, 0.7, 0.6], [0, 1, 0, 1], None, 0.6),
     # nothing above the lower bound: the upper bound
-    ([0.1, 0.2], [1, 0], 0.95),
+    ([0.1, 0.2], [1, 0], None, 0.95),
 ])
-def test_choose_threshold(scores, truth, expected):
-    assert choose_threshold(np.array(scores), np.array(truth)) == expected
+def test_choose_threshold(scores, truth, floor, expected):
+    assert choose_threshold(np.array(scores), np.array(truth), floor) == expected
 
 
 def test_folds_never_split_a_pattern():

@@ -64,3 +64,12 @@ def test_stdin_text_without_a_name():
     doc = extract_bytes(b"Bidders must have an office within 10 miles of the Town Hall.\n", "-")
     assert doc.path == "-" and doc.blocks[0].file == "-"
     assert doc.blocks[0].text == "Bidders must have an office within 10 miles of the Town Hall."
+
+
+def test_display_name_without_suffix_keeps_the_files_type(tmp_path):
+    path = tmp_path / "notice.txt"
+    path.write_text("A non-refundable fee of \u00a3150 is payable.\n", encoding="utf-8")
+    doc = extract(path, display_name="https://example.org/notice?id=4")
+    assert doc.path == "https://example.org/notice?id=4"
+    assert [(b.file, b.text) for b in doc.blocks] == [
+        ("https://example.org/notice?id=4", "A non-refundable fee of \u00a3150 is payable.")]

@@ -49,7 +49,8 @@ def multiple(value: float, text: str, base: Optional[str] = None,
 
 def _row(kind: str, value: float, unit: str, text: str, **extra: Any) -> dict[str, Any]:
     row = {"kind": kind, "value": float(value), "unit": unit, "text": text}
-    row.update({k: float(v) if isinstance(v, int) else v for k, v in extra.items() if v is not None})
+    row.update({k: float(v) if isinstance(v, int) else v
+                for k, v in extra.items() if v is not None})
     return row
 
 
@@ -81,8 +82,10 @@ QUANTITY_ROWS: list[tuple[str, list[dict[str, Any]]]] = [
      [money(5_000_000, "GBP", "Five Million pounds (5,000,000 GBP)")]),
     ("£10m (ten million pounds)", [money(10_000_000, "GBP", "£10m (ten million pounds)")]),
     ("five million pounds (£5m)", [money(5_000_000, "GBP", "five million pounds (£5m)")]),
-    ("five million (5,000,000) pounds", [money(5_000_000, "GBP", "five million (5,000,000) pounds")]),
-    ("£2m (£3m with options)", [money(2_000_000, "GBP", "£2m"), money(3_000_000, "GBP", "£3m")]),
+    ("five million (5,000,000) pounds",
+     [money(5_000_000, "GBP", "five million (5,000,000) pounds")]),
+    ("£2m (£3m with options)",
+     [money(2_000_000, "GBP", "£2m"), money(3_000_000, "GBP", "£3m")]),
     # --- money: spacing and artefacts of extracted text
     ("cover of 10 000 000 GBP each claim", [money(10_000_000, "GBP", "10 000 000 GBP")]),
     ("cover of 2,000,000GBP", [money(2_000_000, "GBP", "2,000,000GBP")]),
@@ -129,8 +132,13 @@ QUANTITY_ROWS: list[tuple[str, list[dict[str, Any]]]] = [
     ("a turnover of at least 5m", [money(5_000_000, "GBP", "5m")]),
     ("Value: 400000", [money(400_000, "GBP", "400000")]),
     ("Value: 400000 GBP", [money(400_000, "GBP", "400000 GBP")]),
+    # --- money: the currency in a label or column heading
+    ("Turnover (£): 1,500,000", [money(1_500_000, "GBP", "1,500,000")]),
+    ("Amount (EUR) | 300,000", [money(300_000, "EUR", "300,000")]),
+    ("Term (£) 5 years", [duration(5, "years", "5 years", 1825)]),
     # --- multiples of a base
-    ("two times the contract value", [multiple(2, "two times the contract value", "contract value")]),
+    ("two times the contract value",
+     [multiple(2, "two times the contract value", "contract value")]),
     ("twice the annual contract value",
      [multiple(2, "twice the annual contract value", "annual contract value")]),
     ("3x the contract value", [multiple(3, "3x the contract value", "contract value")]),
@@ -142,7 +150,8 @@ QUANTITY_ROWS: list[tuple[str, list[dict[str, Any]]]] = [
      [multiple(3, "three times the value of the contract", "contract value")]),
     ("double the estimated annual value",
      [multiple(2, "double the estimated annual value", "estimated annual value")]),
-    ("2-3 times the contract sum", [multiple(2, "2-3 times the contract sum", "contract sum", high=3)]),
+    ("2-3 times the contract sum",
+     [multiple(2, "2-3 times the contract sum", "contract sum", high=3)]),
     ("twice the turnover", [multiple(2, "twice the turnover", "turnover")]),
     ("2 x extensions of 12 months", [duration(12, "months", "12 months", 360)]),
     ("4 x 12 month options", [duration(12, "months", "12 month", 360)]),
@@ -199,6 +208,8 @@ QUANTITY_ROWS: list[tuple[str, list[dict[str, Any]]]] = [
     ("12 qualified engineers", [count(12, "engineer", "12 qualified engineers")]),
     ("two hard copies", [count(2, "copy", "two hard copies")]),
     ("3 depots", [count(3, "depot", "3 depots")]),
+    ("10,000+ employees", [count(10_000, "employee", "10,000+ employees")]),
+    ("5+ years", [duration(5, "years", "5+ years", 1825)]),
     ("2 sites and 4 vehicles", [count(2, "site", "2 sites"), count(4, "vehicle", "4 vehicles")]),
     ("an office", []),
     ("the Supplier's 3 largest contracts", [count(3, "contract", "3 largest contracts")]),
@@ -277,10 +288,12 @@ VALUE_STATEMENT_ROWS: list[tuple[str, list[tuple[float, Optional[float], str, st
     ("Estimated value excluding VAT: £250,000",
      [(250_000, None, "GBP", "total", "estimated value")]),
     ("Value: 400000 GBP", [(400_000, None, "GBP", "total", "value")]),
-    ("Value excluding VAT: 1,234,567 GBP", [(1_234_567, None, "GBP", "total", "value excluding vat")]),
+    ("Value excluding VAT: 1,234,567 GBP",
+     [(1_234_567, None, "GBP", "total", "value excluding vat")]),
     ("Total value of the procurement (excluding VAT)\nValue: 1,234,567 GBP",
      [(1_234_567, None, "GBP", "total", "value")]),
-    ("The budget for this contract is £80,000.", [(80_000, None, "GBP", "total", "budget for this contract")]),
+    ("The budget for this contract is £80,000.",
+     [(80_000, None, "GBP", "total", "budget for this contract")]),
     ("There is a maximum budget of £60,000 for the work.",
      [(60_000, None, "GBP", "total", "maximum budget")]),
     ("The annual value of the framework is expected to be £2m.",
@@ -290,10 +303,12 @@ VALUE_STATEMENT_ROWS: list[tuple[str, list[tuple[float, Optional[float], str, st
     ("The contract value is £500k (excluding VAT) per annum.",
      [(500_000, None, "GBP", "annual", "contract value")]),
     ("The contract sum will be £3,250,000.", [(3_250_000, None, "GBP", "total", "contract sum")]),
-    ("Estimated total value: 5 million GBP", [(5_000_000, None, "GBP", "total", "estimated total value")]),
+    ("Estimated total value: 5 million GBP",
+     [(5_000_000, None, "GBP", "total", "estimated total value")]),
     ("The maximum value of the framework is €20m.",
      [(20_000_000, None, "EUR", "total", "maximum value of the framework")]),
-    ("An anticipated annual spend of £5m.", [(5_000_000, None, "GBP", "annual", "anticipated annual spend")]),
+    ("An anticipated annual spend of £5m.",
+     [(5_000_000, None, "GBP", "annual", "anticipated annual spend")]),
     ("The estimated value is £400,000. Bidders must hold insurance of £5m.",
      [(400_000, None, "GBP", "total", "estimated value")]),
     ("Lot 1 has an estimated value of £200k and indemnity insurance of £1m is required.",

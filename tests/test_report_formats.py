@@ -7,6 +7,7 @@ import io
 import json
 import os
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -99,8 +100,7 @@ def test_csv_has_one_row_per_finding_in_review_service_columns():
 
 def test_csv_cells_cannot_become_spreadsheet_formulas():
     finding = riverside_findings()[0]
-    evil = finding.with_(clause=finding.clause.__class__(**{**finding.clause.__dict__,
-                                                             "text": "=HYPERLINK(\"http://x.invalid\",\"click\")"}))
+    evil = finding.with_(clause=replace(finding.clause, text="=HYPERLINK(\"http://x.invalid\",\"click\")"))
     report = riverside_report()
     report.documents[0].findings = [evil]
     row = next(csv.DictReader(io.StringIO(render(report, "csv", today=TODAY))))

@@ -6,7 +6,10 @@ skip with a message where no chromium is installed.
 """
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -37,9 +40,6 @@ def write_report(tmp_path: Path, report, name: str = "case.html") -> Path:
 
 
 def keep_screenshot(path: Path) -> None:
-    import os
-    import shutil
-
     target = os.environ.get(SCREENSHOT_DIR_ENV)
     if target:
         Path(target).mkdir(parents=True, exist_ok=True)
@@ -121,10 +121,9 @@ def test_script_in_a_clause_is_inert(tmp_path, browser):
 @pytest.mark.chromium
 @needs_chromium
 def test_printed_html_is_a4(tmp_path, browser):
-    pdfinfo = pytest.importorskip("shutil").which("pdfinfo")
+    pdfinfo = shutil.which("pdfinfo")
     if not pdfinfo:
         pytest.skip("pdfinfo (poppler-utils) not installed")
-    import subprocess
 
     page_file = write_report(tmp_path, clean_report(), "clean.html")
     printed = browser.open(page_file.as_uri()).print_pdf(tmp_path / "clean.pdf")

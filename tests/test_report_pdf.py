@@ -49,8 +49,8 @@ def test_pdf_pages_are_a4_and_carry_ink(tmp_path):
     for page in pages:
         with Image.open(page) as im:
             assert im.size == A4_PIXELS
-            grey = im.convert("L")
-            assert ImageStat.Stat(grey).stddev[0] > 10, f"{page.name} looks blank"
+            dark = sum(im.convert("L").point(lambda v: 255 if v < 128 else 0).histogram()[255:])
+            assert dark > 200, f"{page.name} looks blank"  # a few lines of text at least
     with Image.open(pages[0]) as cover:
         # the title band across the top of page one is dark
         band = cover.convert("L").crop((40, 40, A4_PIXELS[0] - 40, 70))

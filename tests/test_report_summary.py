@@ -101,3 +101,20 @@ def test_load_results_reads_files_and_directories(tmp_path):
     (tmp_path / "one.json").write_text(render(ScanReport(batch_results(2)), "json"), encoding="utf-8")
     results, skipped = load_results([tmp_path, tmp_path / "one.json"])
     assert len(results) == 6 and skipped == []
+
+
+def test_summary_reads_an_audit_database(tmp_path):
+    store_module = pytest.importorskip("barrier_scan.audit.store")
+    db = tmp_path / "audit.db"
+    results = batch_results(4)
+    with store_module.AuditStore.open(db) as store:
+        run = store.start_run(tool_version="test", executor="local", jobs=1, paths=["tenders"], settings={})
+        for result in results:
+            key = store_module.DocumentKey(result.sha256, "v1", "s")
+            store.record_document(store_module.DocumentRecord(
+                key=key, path=result.path, result=result.to_dict(), status="ok" if result.ok else "failed"), run)
+    loaded, skipped = load_results([db])
+    assert skipped == [] and len(loaded) == len(results)
+    from_store = summarise(loaded, today=TODAY).to_dict()
+    direct = summarise(results, today=TODAY).to_dict()
+    assert from_store == direct

@@ -146,6 +146,20 @@ def scan_payload(scanner: Any, base: ScanSettings, payload: dict[str, Any],
     return out
 
 
+# A tiny tender scanned once when a Scanner is built, so lazily built state (compiled
+# patterns, spaCy vocab, PDFium) exists before the first timed document (and before the fork,
+# where workers then share it).
+WARM_UP_TEXT = (b"1. Introduction\n1.1 Bidders must have a minimum annual turnover of \xc2\xa31m "
+                b"and will be paid within 30 days.\n")
+
+
+def build_scanner(base: ScanSettings, rules_dir: Optional[str]) -> Any:
+    from ..pipeline import Scanner
+    scanner = Scanner(base, rules_dir=rules_dir)
+    scanner.scan_bytes(WARM_UP_TEXT, "warm-up.txt", settings=base)
+    return scanner
+
+
 def _on_alarm(signum: int, frame: Any) -> None:
     raise DocumentTimeout()
 
@@ -164,8 +178,7 @@ def _worker_main(conn: Connection, base: ScanSettings, rules_dir: Optional[str],
     try:
         scanner = _FORKED_SCANNER
         if scanner is None:
-            from ..pipeline import Scanner
-            scanner = Scanner(base, rules_dir=rules_dir)
+            scanner = build_scanner(base, rules_dir)
     except BaseException as exc:  # noqa: BLE001 - reported to the parent as one line
         try:
             conn.send(("init-error", str(exc) or type(exc).__name__))
@@ -213,12 +226,14 @@ _PARENT_SCANNER: dict[tuple[str, Optional[str]], Any] = {}
 
 
 def _parent_scanner(settings: ScanSettings, rules_dir: Optional[str]) -> Any:
-    """The Scanner forked workers inherit; kept for the next audit in this process (one entry)."""
-    key = (repr(settings), rules_dir)
+    """The Scanner forked workers inherit; kept for the next audit in this process (one entry).
+
+    Every document is scanned with its own settings passed in, so a Scanner is only specific
+    to what its construction reads: the model switch and the rules."""
+    key = (repr((settings.use_model, settings.jurisdiction)), rules_dir)
     if key not in _PARENT_SCANNER:
-        from ..pipeline import Scanner
         try:
-            scanner = Scanner(settings, rules_dir=rules_dir)
+            scanner = build_scanner(settings, rules_dir)
         except BarrierScanError:
             raise
         except Exception as exc:  # noqa: BLE001 - one line for the user
@@ -427,8 +442,7 @@ def _dask_scanner(base: ScanSettings, rules_dir: Optional[str]) -> Any:
     key = (repr(base), rules_dir)
     cached = getattr(_LOCAL, "scanner", None)
     if cached is None or cached[0] != key:
-        from ..pipeline import Scanner
-        _LOCAL.scanner = (key, Scanner(base, rules_dir=rules_dir))
+        _LOCAL.scanner = (key, build_scanner(base, rules_dir))
     return _LOCAL.scanner[1]
 
 

@@ -65,6 +65,7 @@ class AuditOptions:
     rules_dir: Optional[str] = None
     worker_memory_mb: Optional[int] = None
     max_tasks_per_worker: Optional[int] = None
+    start_method: str = "auto"  # local workers: auto | fork | forkserver | spawn
 
 
 @dataclass
@@ -91,7 +92,8 @@ class AuditSummary:
     notice_findings: int = 0
     missing_documents: int = 0
     ignored: int = 0
-    seconds: float = 0.0
+    seconds: float = 0.0  # the whole run
+    scan_seconds: float = 0.0  # from workers ready to the last result (rates use this)
     failures: list[Failure] = field(default_factory=list)
 
     @property
@@ -104,7 +106,8 @@ class AuditSummary:
         return d
 
     def render(self) -> str:
-        rate = f", {self.pages / self.seconds:.0f} pages/s" if self.seconds > 0 and self.pages else ""
+        rate = (f", {self.pages / self.scan_seconds:.1f} pages/s once started"
+                if self.scan_seconds > 0 and self.pages else "")
         lines = [f"audit {self.status}: {self.ok} succeeded, {self.failed} failed, "
                  f"{self.skipped} skipped (already done) of {self.total} documents; "
                  f"{self.pages} pages, {self.findings} findings in {self.seconds:.1f}s{rate}"]
@@ -138,9 +141,9 @@ def audit(paths: Sequence[Union[str, os.PathLike[str]]], db: Union[str, os.PathL
     base = _base_settings(settings)
     db_path = Path(db)
     started = time.monotonic()
+    discovery = discover(paths, documents_dirs=opts.documents_dirs,
+                         exclude=[db_path, Path(f"{db_path}-wal"), Path(f"{db_path}-shm")])
     with AuditStore.open(db_path) as store:
-        discovery = discover(paths, documents_dirs=opts.documents_dirs,
-                             exclude=[db_path, Path(f"{db_path}-wal"), Path(f"{db_path}-shm")])
         run_id = store.start_run(tool_version=__version__, executor=opts.executor,
                                  jobs=opts.jobs, paths=[str(p) for p in paths],
                                  settings=_settings_record(base, opts))
@@ -150,12 +153,14 @@ def audit(paths: Sequence[Union[str, os.PathLike[str]]], db: Union[str, os.PathL
         counts = RunCounts()
         progress: Optional[Progress] = None
         executor: Optional[Executor] = None
+        ready: Optional[float] = None
         try:
             with _sigterm_as_interrupt():
                 notice_rows = _record_notices(store, run_id, discovery, base, summary)
                 counts.notices = summary.notices
                 executor = _make_executor(opts, base)
                 version = executor.start()
+                ready = time.monotonic()
                 summary.scanner_version = version
                 store.set_run_scanner_version(run_id, version)
                 done = store.done_keys(version, include_failed=not opts.retry_failed)
@@ -178,6 +183,8 @@ def audit(paths: Sequence[Union[str, os.PathLike[str]]], db: Union[str, os.PathL
             if progress is not None:
                 progress.close()
             summary.seconds = time.monotonic() - started
+            if ready is not None:
+                summary.scan_seconds = time.monotonic() - ready
             if summary.status == "running":  # an exception is on its way out
                 summary.status = "interrupted"
             counts.ok, counts.failed, counts.skipped = summary.ok, summary.failed, summary.skipped
@@ -226,7 +233,8 @@ def _make_executor(opts: AuditOptions, base: ScanSettings) -> Executor:
     jobs = opts.jobs or os.cpu_count() or 1
     return LocalExecutor(jobs=jobs, settings=base, rules_dir=opts.rules_dir, timeout=opts.timeout,
                          memory_mb=opts.worker_memory_mb,
-                         max_tasks_per_worker=opts.max_tasks_per_worker)
+                         max_tasks_per_worker=opts.max_tasks_per_worker,
+                         start_method=opts.start_method)
 
 
 # -- notices -------------------------------------------------------------------------------------

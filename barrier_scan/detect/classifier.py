@@ -45,9 +45,12 @@ DEFAULT_KIND = "lr"
 # cross-validated scores are noise and the rules alone cover it.
 MIN_POSITIVES = 15
 N_FOLDS = 5
-# Thresholds are chosen on out-of-fold corpus probabilities: the lowest threshold whose
-# precision reaches PRECISION_FLOOR, else the best F1; never outside these bounds.
-PRECISION_FLOOR = 0.90
+# Two thresholds per category, both chosen on out-of-fold corpus probabilities (never on the
+# evaluation tenders): `thresholds`, the best-F1 point, at which the model reports a finding
+# and may confirm a rule's; `model_only_thresholds`, the lowest point reaching
+# MODEL_ONLY_PRECISION, which a finding no rule caught must clear to be kept. A look-alike
+# flagged by the model alone costs the reader's trust, hence the higher bar.
+MODEL_ONLY_PRECISION = 0.90
 THRESHOLD_BOUNDS = (0.30, 0.95)
 TOP_TERMS = 5
 
@@ -326,38 +329,41 @@ def _proba_matrix(pipeline: Any, texts: Sequence[str], n_labels: int) -> np.ndar
 
 
 def choose_threshold(scores: np.ndarray, truth: np.ndarray,
-                     precision_floor: float = PRECISION_FLOOR,
+                     precision_floor: Optional[float] = None,
                      bounds: tuple[float, float] = THRESHOLD_BOUNDS) -> float:
-    """The lowest threshold reaching `precision_floor`, else the one with the best F1.
+    """A per-category threshold from scores and 0/1 truth.
 
-    Among thresholds that reach the floor the lowest gives the most recall; when none does,
-    F1 keeps the model useful. Clamped to `bounds` so a category with few negatives cannot
-    end up flagging everything.
+    precision_floor None: the threshold with the best F1 (the lowest, on ties).
+    precision_floor p: the lowest threshold whose precision reaches p, which keeps the most
+        recall at that precision; the upper bound when none does.
+    Clamped to `bounds` so a category with few negatives cannot end up flagging everything.
     """
     low, high = bounds
     candidates = np.unique(np.clip(scores[scores >= low], low, high))
-    if candidates.size == 0:
-        return high
-    best_f1, best_f1_t, floor_t = -1.0, high, None
+    best_f1, best_t = 0.0, high
     positives = truth.sum()
     for t in candidates:
         flagged = scores >= t
         tp = float((flagged & (truth == 1)).sum())
         n_flagged = float(flagged.sum())
         precision = tp / n_flagged if n_flagged else 0.0
+        if precision_floor is not None:
+            if tp and precision >= precision_floor:
+                return round(float(t), 4)
+            continue
         recall = tp / positives if positives else 0.0
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        if floor_t is None and precision >= precision_floor and tp > 0:
-            floor_t = float(t)
         if f1 > best_f1:
-            best_f1, best_f1_t = f1, float(t)
-    return round(floor_t if floor_t is not None else best_f1_t, 4)
+            best_f1, best_t = f1, float(t)
+    return round(best_t, 4)
 
 
 def choose_thresholds(proba: np.ndarray, y: np.ndarray, categories: Sequence[str],
-                      mask: Optional[np.ndarray] = None) -> dict[str, float]:
+                      mask: Optional[np.ndarray] = None,
+                      precision_floor: Optional[float] = None) -> dict[str, float]:
     mask = np.ones(len(y), dtype=bool) if mask is None else mask
-    return {cat: choose_threshold(proba[mask, i], y[mask, i]) for i, cat in enumerate(categories)}
+    return {cat: choose_threshold(proba[mask, i], y[mask, i], precision_floor)
+            for i, cat in enumerate(categories)}
 
 
 def gate_mask(gate: KeywordGate, texts: Sequence[str]) -> np.ndarray:
@@ -375,6 +381,8 @@ class ClauseClassifier:
     pipeline: the fitted sklearn Pipeline (features + OneVsRest linear model).
     categories (list[str]): the label columns, in CATEGORIES order.
     thresholds (dict[str, float]): per category; a clause at or above it is a finding.
+    model_only_thresholds (dict[str, float]): the higher bar a finding no rule caught must
+        clear; pass them to `combine()`.
     gate (KeywordGate): clauses that fail it are never vectorised.
     corpus_sha256 (str): the corpus the model was trained on.
     meta (dict): the sidecar (versions, CV scores, trained date ...).
@@ -383,6 +391,7 @@ class ClauseClassifier:
     pipeline: Any
     categories: list[str]
     thresholds: dict[str, float]
+    model_only_thresholds: dict[str, float]
     gate: KeywordGate
     corpus_sha256: str
     meta: dict[str, Any] = field(default_factory=dict)
@@ -494,6 +503,8 @@ class ClauseClassifier:
         passes = gate_mask(gate, texts)
         oof[~passes] = 0.0  # what the shipped detector would see
         thresholds = choose_thresholds(oof, y, categories)
+        strict = choose_thresholds(oof, y, categories, precision_floor=MODEL_ONLY_PRECISION)
+        model_only = {c: max(strict[c], thresholds[c]) for c in categories}
         pipeline = build_pipeline(seed, kind).fit(list(texts), y)
         meta = {
             "format": SIDECAR_FORMAT,
@@ -504,15 +515,17 @@ class ClauseClassifier:
             "clauses": len(texts),
             "categories": categories,
             "thresholds": thresholds,
-            "precision_floor": PRECISION_FLOOR,
+            "model_only_thresholds": model_only,
+            "model_only_precision": MODEL_ONLY_PRECISION,
             "gate": list(gate.terms),
             "gate_pass_rate_positives": round(float(passes[y.any(axis=1)].mean()), 4),
             "cv": {"folds": int(folds.max()) + 1, "grouped_by": "pattern",
-                   "scores": scores_at(oof, y, categories, thresholds)},
+                   "scores": scores_at(oof, y, categories, thresholds),
+                   "scores_model_only": scores_at(oof, y, categories, model_only)},
             "versions": library_versions(),
             "trained": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
         }
-        return cls(pipeline, categories, thresholds, gate, corpus_sha256, meta)
+        return cls(pipeline, categories, thresholds, model_only, gate, corpus_sha256, meta)
 
     # -- persistence ---------------------------------------------------------------------
 
@@ -529,6 +542,7 @@ class ClauseClassifier:
         model_path.write_bytes(data)
         self.meta["model_sha256"] = hashlib.sha256(data).hexdigest()
         self.meta["thresholds"] = self.thresholds
+        self.meta["model_only_thresholds"] = self.model_only_thresholds
         sidecar_path.write_text(json.dumps(self.meta, indent=1, sort_keys=True) + "\n",
                                 encoding="utf-8")
         return model_path, sidecar_path
@@ -577,6 +591,7 @@ class ClauseClassifier:
                              "run `barrier-scan train`", file=str(model_path)) from exc
         classifier = cls(pipeline, list(meta["categories"]),
                          {k: float(v) for k, v in meta["thresholds"].items()},
+                         {k: float(v) for k, v in meta["model_only_thresholds"].items()},
                          KeywordGate(tuple(meta["gate"])), meta["corpus_sha256"], meta)
         classifier.mismatches = _mismatches(meta, corpus_sha256)
         for problem in classifier.mismatches:
@@ -602,7 +617,8 @@ def _read_sidecar(path: Path) -> dict[str, Any]:
     except json.JSONDecodeError as exc:
         raise ModelError(f"model sidecar is not valid JSON ({exc.msg}); run `barrier-scan train`",
                          file=str(path)) from exc
-    required = ("model_sha256", "corpus_sha256", "categories", "thresholds", "gate", "versions")
+    required = ("model_sha256", "corpus_sha256", "categories", "thresholds",
+                "model_only_thresholds", "gate", "versions")
     missing = [k for k in required if not isinstance(meta, dict) or k not in meta]
     if missing:
         raise ModelError(f"model sidecar lacks {', '.join(missing)}; run `barrier-scan train`",

@@ -16,7 +16,7 @@ import io
 import zipfile
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, Union
+from typing import Callable, Optional, Union
 
 from ..errors import (CorruptFile, EmptyFile, EncryptedPDF, ExtractionError, TooLarge,
                       UnsupportedType)
@@ -24,10 +24,10 @@ from ..model import Document
 from ..settings import DEFAULT_MAX_BYTES, DEFAULT_MAX_PAGES, EXTRACTORS
 from .blocks import Extracted, assemble
 
-SUPPORTED_SUFFIXES: tuple[str, ...] = (".pdf", ".docx", ".html", ".htm", ".txt", ".md", ".zip")
 PDF_SUFFIXES = (".pdf",)
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 TEXT_SUFFIXES = (".txt", ".text", ".md")
+SUPPORTED_SUFFIXES: tuple[str, ...] = (*PDF_SUFFIXES, ".docx", *HTML_SUFFIXES, *TEXT_SUFFIXES, ".zip")
 
 # How far into a file "%PDF-" may start (Acrobat tolerates junk before it; so do we).
 PDF_MAGIC_WINDOW = 1024
@@ -64,7 +64,6 @@ def _suffix(name: str) -> str:
 
 def _zip_kind(data: bytes, name: str) -> str:
     """"docx" or "zip", for a file that starts like a ZIP."""
-
     suffix = _suffix(name)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
@@ -185,15 +184,20 @@ READERS: dict[str, Reader] = {
 }
 
 
-def _read(data: bytes, name: str, opts: ReadOptions) -> Extracted:
-    """Dispatch one input (or one archive member) to its reader, converting stray errors."""
+def _read(data: bytes, name: str, opts: ReadOptions, type_name: Optional[str] = None) -> Extracted:
+    """Dispatch one input (or one archive member) to its reader, converting stray errors.
+
+    name (str): how the input is named in blocks and messages.
+    type_name (str | None): the file name whose suffix hints at the type, when `name` is a
+        display name such as a URL.
+    """
     if not data:
         raise EmptyFile("is empty (0 bytes); re-download or re-export it", name)
     if len(data) > opts.max_bytes:
         raise TooLarge(f"is {len(data)} bytes, over the {opts.max_bytes}-byte limit; split it "
                        "or raise --max-bytes", name)
     try:
-        return READERS[detect_type(data, name)](data, name, opts)
+        return READERS[detect_type(data, type_name or name)](data, name, opts)
     except ExtractionError:
         raise
     except RecursionError:
@@ -214,23 +218,29 @@ def _check_extractor(extractor: str) -> None:
 
 
 def extract_bytes(data: bytes, name: str, *, extractor: str = "layout",
-                  max_pages: int = DEFAULT_MAX_PAGES, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+                  max_pages: int = DEFAULT_MAX_PAGES, max_bytes: int = DEFAULT_MAX_BYTES,
+                  display_name: Optional[str] = None) -> Document:
     """Read a tender held in memory (stdin, a download, a ZIP member).
 
-    name (str): how the file is named in blocks and messages; its suffix helps pick the
-        reader when the bytes do not say (plain text, HTML).
-    extractor (str): "layout" (pdfplumber, with tables) or "fast" (PDFium, no tables).
-    RETURNS (Document): blocks with page, kind and offsets; `errors` lists non-fatal problems.
+    name (str): the file's name; its suffix helps pick the reader when the bytes do not say
+        (plain text, HTML). Use "-" for stdin.
+    extractor (str): "layout" (pdfplumber, with tables) or "fast" (PDFium, no ruled-table
+        detection; for batch audits).
+    max_pages, max_bytes (int): limits past which TooLarge is raised.
+    display_name (str | None): the name to record in blocks and messages instead of `name`.
+    RETURNS (Document): blocks with page, kind and offsets; `errors` lists non-fatal problems
+        (ZIP members that could not be read, scanned pages).
     RAISES: ExtractionError subclasses (EmptyFile, CorruptFile, EncryptedPDF, NoTextLayer,
-        UnsupportedType, UnsafeArchive, TooLarge).
+        UnsupportedType, UnsafeArchive, TooLarge), each with a one-line message.
     """
     _check_extractor(extractor)
-    extracted = _read(data, name, ReadOptions(extractor, max_pages, max_bytes))
-    return assemble(name, extracted, hashlib.sha256(data).hexdigest())
+    label = display_name or name
+    extracted = _read(data, label, ReadOptions(extractor, max_pages, max_bytes), type_name=name)
+    return assemble(label, extracted, hashlib.sha256(data).hexdigest())
 
 
 def extract(path: Union[str, Path], *, extractor: str = "layout", max_pages: int = DEFAULT_MAX_PAGES,
-            max_bytes: int = DEFAULT_MAX_BYTES, display_name: Union[str, None] = None) -> Document:
+            max_bytes: int = DEFAULT_MAX_BYTES, display_name: Optional[str] = None) -> Document:
     """Read a tender file (PDF, DOCX, HTML, text or a ZIP pack of them) into a `Document`.
 
     display_name (str | None): the name to record instead of `path` (e.g. a URL it came from).
@@ -253,7 +263,8 @@ def extract(path: Union[str, Path], *, extractor: str = "layout", max_pages: int
         raise ExtractionError("cannot be read (permission denied); check the file's permissions", name) from None
     except OSError as exc:
         raise ExtractionError(f"cannot be read ({exc.strerror or type(exc).__name__}); check the path", name) from None
-    return extract_bytes(data, name, extractor=extractor, max_pages=max_pages, max_bytes=max_bytes)
+    return extract_bytes(data, str(path), extractor=extractor, max_pages=max_pages,
+                         max_bytes=max_bytes, display_name=name)
 
 
 __all__ = ["SUPPORTED_SUFFIXES", "READERS", "detect_type", "extract", "extract_bytes"]

@@ -37,7 +37,7 @@ _PAGE_NUMBER = re.compile(
         (?:page|pg\.?|p\.)?\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?
       | [-\u2013\u2014]\s*\d{1,4}\s*[-\u2013\u2014]
       | \[\s*\d{1,4}\s*\]
-      | (?:page\s+)?[ivxlc]{1,6}
+      | (?:page\s+)?(?=[ivx])x{0,3}(?:ix|iv|v?i{0,3})
     )\s*$""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -69,11 +69,10 @@ _SIMPLE_NUMBER = r"\d{1,3}[.)]\s+"
 _PAREN_ITEM = r"\(\s*(?:[a-z]{1,2}|[ivxlc]{1,6}|\d{1,3}|[A-Z])\s*\)\s+"
 _LETTER_ITEM = r"(?:[a-z]|[ivx]{1,5})[.)]\s+"
 _BULLET = r"(?:[\u2022\u25aa\u25e6\u25cf\u25cb\u25a0\u25a1\u2023\u2043\u2219\u00b7\uf0b7]\s*|[*\-]\s+)"
-_SECTION_WORD = r"(?i:section|part|schedule|annex|appendix|lot)\s+(?:\d{1,2}|[A-Z])\b"
 
-ITEM_START = re.compile(
-    rf"^(?:{_DECIMAL_CLAUSE}|{_SIMPLE_NUMBER}|{_PAREN_ITEM}|{_LETTER_ITEM}|{_BULLET}|{_SECTION_WORD})"
-)
+# Not "Section 4" or "Schedule 2": a wrapped line often starts with those mid-sentence
+# ("... in accordance with / Schedule 2"); section titles are told apart by font and spacing.
+ITEM_START = re.compile(rf"^(?:{_DECIMAL_CLAUSE}|{_SIMPLE_NUMBER}|{_PAREN_ITEM}|{_LETTER_ITEM}|{_BULLET})")
 # List items (as opposed to numbered clauses, which stay paragraphs).
 LIST_MARKER = re.compile(rf"^(?:{_SIMPLE_NUMBER}|{_PAREN_ITEM}|{_LETTER_ITEM}|{_BULLET})")
 # A short numbered title: "4.2 Economic and Financial Standing", "Section 4 - Selection".
@@ -338,8 +337,6 @@ def _starts_new_block(par: _Paragraph, line: Line, body: BodyStyle, right_edge: 
     if _style_key(line, body) != _style_key(prev, body):
         return True
     if line.top - prev.bottom > body.gap + PARA_GAP * body.size:
-        return True
-    if line.top < prev.top - 0.5 * body.size:  # went back up the page: a new column or frame
         return True
     if ITEM_START.match(line.text):
         return True

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+import threading
 from collections import Counter
 from typing import Any, Optional, Sequence
 
@@ -43,6 +44,10 @@ TABLE_BBOX_MARGIN = 1.0
 # from a symbol font (pdfminer shows it as "(cid:N)"; PDFium often maps it to U+2022).
 _LEADING_CID = re.compile(r"^\s*\(cid:\d+\)\s+")
 _PDF_DATE = re.compile(r"^D?:?(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?([Zz+\-])?(\d{2})?'?(\d{2})?")
+
+# PDFium is not thread-safe, not even across different documents (pypdfium2's docs), and a
+# batch may extract from several threads: every use of PDFium holds this lock.
+PDFIUM_LOCK = threading.RLock()
 
 # pdfminer logs every odd object at WARNING; a scan of a batch should not be drowned by them.
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
@@ -182,42 +187,62 @@ def plumber_page_layout(page: Any, number: int, *, tables: bool = True) -> tuple
 
 
 def _pages_phrase(numbers: list[int]) -> str:
+    """"page 4" / "pages 4, 5 and 2 more": which pages a note is about."""
     shown = ", ".join(str(n) for n in numbers[:10])
     more = f" and {len(numbers) - 10} more" if len(numbers) > 10 else ""
     return f"page{'s' if len(numbers) > 1 else ''} {shown}{more}"
 
 
 def finish_pdf(name: str, layouts: list[PageLayout], image_pages: list[int],
-               metadata: dict[str, Any]) -> Extracted:
-    """Shared end of both PDF paths: refuse a text-less PDF, note scanned pages, build blocks."""
+               metadata: dict[str, Any], damaged_pages: Sequence[int] = ()) -> Extracted:
+    """Shared end of both PDF paths: refuse a PDF without text, note scanned and damaged
+    pages, build the blocks."""
     if not any(layout.lines or layout.rows for layout in layouts):
+        if damaged_pages:
+            raise CorruptFile(CORRUPT_MESSAGE, name)
         raise NoTextLayer(NO_TEXT_MESSAGE, name)
     errors: list[ScanError] = []
     if image_pages:
         errors.append(ScanError(name, NoTextLayer.kind,
-                                f"{_pages_phrase(image_pages)} have no text layer (scanned?) and "
-                                "were not read; run OCR on the file, e.g. ocrmypdf"))
+                                f"{_pages_phrase(image_pages)} not read: no text layer (scanned?); "
+                                "run OCR on the file first, e.g. ocrmypdf"))
+    if damaged_pages:
+        errors.append(ScanError(name, CorruptFile.kind,
+                                f"{_pages_phrase(list(damaged_pages))} not read: damaged; re-export "
+                                "the PDF to scan all of it"))
     drafts = layout_blocks(layouts)
     return Extracted(drafts=drafts, pages=len(layouts), metadata=metadata, errors=errors)
 
 
+def page_size(page: Any) -> tuple[float, float]:
+    try:
+        return float(page.width), float(page.height)
+    except Exception:  # a page too damaged to have a size still counts as a page
+        return 0.0, 0.0
+
+
 def extract_pdf_layout(data: bytes, name: str, max_pages: int) -> Extracted:
     """Blocks of a PDF read with pdfplumber: paragraphs, headings, list items, table rows."""
-    doc = open_pdfium(data, name, max_pages)
-    try:
-        metadata = pdf_metadata(doc)
-        metadata["extractor"] = "layout"
-    finally:
-        doc.close()
+    with PDFIUM_LOCK:
+        doc = open_pdfium(data, name, max_pages)
+        try:
+            metadata = pdf_metadata(doc)
+            metadata["extractor"] = "layout"
+        finally:
+            doc.close()
     layouts: list[PageLayout] = []
     image_pages: list[int] = []
+    damaged: list[int] = []
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             for number, page in enumerate(pdf.pages, start=1):
                 try:
-                    layout, n_chars = plumber_page_layout(page, number)
+                    layout, _ = plumber_page_layout(page, number)
                     if not (layout.lines or layout.rows) and page.images:
                         image_pages.append(number)
+                except Exception:  # one bad content stream or font should cost only its page
+                    layout = PageLayout(number, *page_size(page))
+                    damaged.append(number)
                 finally:
                     page.close()
                 layouts.append(layout)
@@ -227,4 +252,4 @@ def extract_pdf_layout(data: bytes, name: str, max_pages: int) -> Extracted:
         if "password" in type(exc).__name__.lower() or "PasswordIncorrect" in repr(exc):
             raise EncryptedPDF(ENCRYPTED_MESSAGE, name) from None
         raise CorruptFile(CORRUPT_MESSAGE, name) from None
-    return finish_pdf(name, layouts, image_pages, metadata)
+    return finish_pdf(name, layouts, image_pages, metadata, damaged)

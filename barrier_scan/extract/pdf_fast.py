@@ -11,6 +11,7 @@ from __future__ import annotations
 import ctypes
 import io
 import re
+from dataclasses import dataclass, field
 from typing import Any, Optional
 
 import pdfplumber
@@ -20,8 +21,8 @@ import pypdfium2.raw as pdfium_c
 from ..errors import CorruptFile, EncryptedPDF, ExtractionError
 from .blocks import Extracted, one_line
 from .cleanup import CELL_GAP, Line, PageLayout, merge_same_baseline
-from .pdf import (BOLD_FONT, CORRUPT_MESSAGE, ENCRYPTED_MESSAGE, finish_pdf, open_pdfium,
-                  pdf_metadata, plumber_page_layout)
+from .pdf import (BOLD_FONT, CORRUPT_MESSAGE, ENCRYPTED_MESSAGE, PDFIUM_LOCK, finish_pdf, open_pdfium,
+                  page_size, pdf_metadata, plumber_page_layout)
 
 # PDFium marks a hyphen it judged to be end-of-line hyphenation with U+FFFE and drops the
 # line break after it; we restore "-" + break so the shared hyphenation logic decides.
@@ -35,8 +36,7 @@ POOR_TEXT_SHARE = 0.3
 # PDFium's font weight for bold type (FPDFText_GetFontWeight; 400 is regular).
 BOLD_WEIGHT = 600
 _FONT_NAME_BUFFER = 128
-
-
+# Characters that mean a glyph had no usable Unicode mapping.
 _UNDECODABLE = re.compile("[\ufffd\ue000-\uf8ff\x00-\x08\x0b\x0e-\x1f]")
 _VISIBLE = re.compile("[^\\s\ufffe]")
 
@@ -155,35 +155,55 @@ def _fast_page(page: pdfium.PdfPage, number: int, fonts: _FontNames) -> tuple[Op
 
 def extract_pdf_fast(data: bytes, name: str, max_pages: int) -> Extracted:
     """Blocks of a PDF read with PDFium, falling back per page to pdfplumber."""
+    with PDFIUM_LOCK:
+        pages = _read_pages(data, name, max_pages)
+    if pages.fallback:
+        pages.metadata["fallback_pages"] = pages.fallback
+    return finish_pdf(name, pages.layouts, pages.image_pages, pages.metadata, pages.damaged)
+
+
+@dataclass
+class _Pages:
+    layouts: list[PageLayout] = field(default_factory=list)
+    image_pages: list[int] = field(default_factory=list)
+    fallback: list[int] = field(default_factory=list)  # read by pdfplumber
+    damaged: list[int] = field(default_factory=list)  # read by neither
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+def _read_pages(data: bytes, name: str, max_pages: int) -> _Pages:
     doc = open_pdfium(data, name, max_pages)
-    layouts: list[PageLayout] = []
-    image_pages: list[int] = []
-    fallback: list[int] = []
+    pages = _Pages()
     plumber: Any = None
     fonts = _FontNames()
     try:
-        metadata = pdf_metadata(doc)
-        metadata["extractor"] = "fast"
+        pages.metadata = pdf_metadata(doc)
+        pages.metadata["extractor"] = "fast"
         for index in range(len(doc)):
             number = index + 1
             page = doc[index]
             try:
                 layout, has_image = _fast_page(page, number, fonts)
+            except Exception:  # PDFium choking on one page: let pdfplumber try it
+                layout, has_image = None, False
             finally:
                 page.close()
             if layout is None:
-                fallback.append(number)
+                pages.fallback.append(number)
                 if plumber is None:
                     plumber = pdfplumber.open(io.BytesIO(data))
                 pl_page = plumber.pages[index]
                 try:
                     layout, _ = plumber_page_layout(pl_page, number, tables=False)
                     has_image = not layout.lines and bool(pl_page.images)
+                except Exception:  # one bad content stream or font should cost only its page
+                    layout = PageLayout(number, *page_size(pl_page))
+                    pages.damaged.append(number)
                 finally:
                     pl_page.close()
             if has_image and not layout.lines:
-                image_pages.append(number)
-            layouts.append(layout)
+                pages.image_pages.append(number)
+            pages.layouts.append(layout)
     except ExtractionError:
         raise
     except Exception as exc:  # PDFium or pdfminer failing part-way through a damaged file
@@ -194,6 +214,4 @@ def extract_pdf_fast(data: bytes, name: str, max_pages: int) -> Extracted:
         if plumber is not None:
             plumber.close()
         doc.close()
-    if fallback:
-        metadata["fallback_pages"] = fallback
-    return finish_pdf(name, layouts, image_pages, metadata)
+    return pages

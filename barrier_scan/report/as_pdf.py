@@ -50,6 +50,7 @@ BAND_COLOURS = {"high": SEVERITY_COLOURS["high"], "moderate": SEVERITY_COLOURS["
                 "low": INK, "none found": OK}
 MARGIN = 16 * mm
 LABEL_WIDTH = 28 * mm
+FINDING_MIN_SPACE = 55 * mm
 
 # DejaVu (Debian's fonts-dejavu-core) covers £, €, ₹, ×, ≥ and curly quotes; reportlab's
 # own Vera is the fallback that is always there. Both are embedded, so the PDF looks the
@@ -105,6 +106,7 @@ def styles(font: str) -> dict[str, ParagraphStyle]:
         "band": ParagraphStyle("band", parent=base, fontName=bold, fontSize=10, leading=13),
         "computed": ParagraphStyle("computed", parent=base, fontName=bold),
         "fairer": ParagraphStyle("fairer", parent=base, leftIndent=6, borderPadding=0),
+        "why": ParagraphStyle("why", parent=base, fontSize=8.8, leading=11.5),
     }
 
 
@@ -113,7 +115,7 @@ def text(value: Any) -> str:
     return escape(clean_text(value)).replace("\n", "<br/>")
 
 
-class HorizontalRule(Flowable):
+class HorizontalRule(Flowable):  # type: ignore[misc]  # reportlab ships no type hints
     def __init__(self, width: float, thickness: float = 1.5, colour: Any = INK) -> None:
         super().__init__()
         self.width, self.thickness, self.colour = width, thickness, colour
@@ -131,7 +133,7 @@ def numbered_canvas(footer_left: str, font: str) -> type:
     """A canvas that knows the page count, for "page n of N" (drawn once all pages exist)."""
     footer_font = f"{font}-regular" if font != "Helvetica" else font
 
-    class NumberedCanvas(rl_canvas.Canvas):
+    class NumberedCanvas(rl_canvas.Canvas):  # type: ignore[misc]
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._pages: list[dict[str, Any]] = []
@@ -227,44 +229,49 @@ class CaseStory:
         return f"<font color='{colour}'><b>{text(severity.upper())}</b></font>"
 
     def finding(self, f: CaseFinding) -> Flowable:
+        """One boxed finding as a table of rows, so a long finding can continue on the next
+        page instead of leaving half a page empty."""
         fd = f.finding
-        quote = Table([[self.p(text(f.quote), "quote")]], colWidths=[self.width - LABEL_WIDTH - 22])
+        inner = self.width - LABEL_WIDTH - 16
+        quote = Table([[self.p(text(f.quote), "quote")]], colWidths=[inner])
         quote.setStyle(TableStyle([("BACKGROUND", (0, 0), (-1, -1), PANEL), ("LINEBEFORE", (0, 0), (0, -1), 3, RULE),
-                                   ("LEFTPADDING", (0, 0), (-1, -1), 6), ("TOPPADDING", (0, 0), (-1, -1), 4),
-                                   ("BOTTOMPADDING", (0, 0), (-1, -1), 5)]))
+                                   ("LEFTPADDING", (0, 0), (-1, -1), 6), ("TOPPADDING", (0, 0), (-1, -1), 3),
+                                   ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]))
         assessment: list[Flowable] = [self.p(text(f.assessment_sentence), "computed")]
         if f.why:
-            assessment.append(self.p(text(f.why)))
+            assessment.append(self.p(text(f.why), "why"))
         basis = f"Basis: {text(f.basis_label)}"
         if fd.enforceable is True:
             basis += "; the rule cited is a legal requirement, not only guidance"
         elif fd.enforceable is False:
             basis += "; advisory: the rule cited is a duty to have regard, or guidance"
         assessment.append(self.p(basis + ".", "small"))
-        rules: Any = ([self.p("• " + text(ref)) for ref in fd.legal] if fd.legal
-                      else self.p("No specific provision; good practice for SME access."))
+        rules: Any = ([self.p("• " + text(ref), "why") for ref in fd.legal] if fd.legal
+                      else self.p("No specific provision; good practice for SME access.", "why"))
+        head = [self.p(f"<font color='#505a5f'>{f.number}.</font> {text(f.category_title)} &nbsp; "
+                       f"{self.severity_tag(f.severity)}", "h3"),
+                self.p(f"{text(f.id)} · Subject: {text(f.subject)} · Sub issue: {text(f.sub_issue)} "
+                       f"({text(fd.category)}) · rule {text(fd.rule)} · confidence {fd.confidence:.2f}", "small")]
         rows = [
+            [head, ""],
             [self.p("Issue", "label"), self.p(text(f.issue))],
             [self.p("Evidence", "label"), [quote, Spacer(1, 2), self.p(text(f.location), "small")]],
             [self.p("Assessment", "label"), assessment],
             [self.p("Rules", "label"), rules],
             [self.p("Fairer wording", "label"), self.p(text(f.fairer_wording), "fairer")],
         ]
-        body = Table(rows, colWidths=[LABEL_WIDTH, self.width - LABEL_WIDTH - 12])
-        body.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                                  ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-                                  ("LINEBEFORE", (1, 4), (1, 4), 2.5, OK)]))
-        head = [self.p(f"<font color='#505a5f'>{f.number}.</font> {text(f.category_title)} &nbsp; "
-                       f"{self.severity_tag(f.severity)}", "h3"),
-                self.p(f"{text(f.id)} · Subject: {text(f.subject)} · Sub issue: {text(f.sub_issue)} "
-                       f"({text(fd.category)}) · rule {text(fd.rule)} · confidence {fd.confidence:.2f}", "small"),
-                Spacer(1, 4), body]
-        box = Table([[head]], colWidths=[self.width])
-        box.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 0.5, RULE),
-                                 ("LINEBEFORE", (0, 0), (0, -1), 4, SEVERITY_COLOURS.get(f.severity, MUTED)),
-                                 ("LEFTPADDING", (0, 0), (-1, -1), 8), ("RIGHTPADDING", (0, 0), (-1, -1), 6),
-                                 ("TOPPADDING", (0, 0), (-1, -1), 6), ("BOTTOMPADDING", (0, 0), (-1, -1), 6)]))
-        return box
+        table = Table(rows, colWidths=[LABEL_WIDTH, self.width - LABEL_WIDTH], splitByRow=1)
+        table.setStyle(TableStyle([
+            ("SPAN", (0, 0), (1, 0)), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("BOX", (0, 0), (-1, -1), 0.5, RULE),
+            ("LINEBEFORE", (0, 0), (0, -1), 4, SEVERITY_COLOURS.get(f.severity, MUTED)),
+            ("LEFTPADDING", (0, 0), (-1, -1), 8), ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+            ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+            ("TOPPADDING", (0, 0), (-1, 0), 6), ("BOTTOMPADDING", (0, 0), (-1, 0), 4),
+            ("BOTTOMPADDING", (0, -1), (-1, -1), 7),
+            ("LINEBEFORE", (1, 5), (1, 5), 2.5, OK),
+        ]))
+        return table
 
     def heading(self, title: str) -> list[Flowable]:
         return [CondPageBreak(40 * mm), self.p(text(title), "h2"), HorizontalRule(self.width), Spacer(1, 6)]
@@ -281,7 +288,8 @@ class CaseStory:
         if c.findings:
             out += self.heading("Findings")
             for f in c.findings:
-                out += [KeepTogether(self.finding(f)), Spacer(1, 7)]
+                # start a finding on a new page only when its heading and evidence would not fit
+                out += [CondPageBreak(FINDING_MIN_SPACE), self.finding(f), Spacer(1, 7)]
         if c.recommendations:
             out += self.heading("Recommendations to the authority")
             for i, r in enumerate(c.recommendations, start=1):
@@ -292,8 +300,8 @@ class CaseStory:
                                   f"<font color='#505a5f' size='8'>({label} {refs})</font>"))
                 out.append(Spacer(1, 3))
         out += self.heading("Checked and found fair")
+        fair: list[Flowable] = []
         if c.fair:
-            fair: list[Flowable] = []
             for fc in c.fair:
                 fair.append(self.p(f"<font color='#00703c'><b>{text(fc.title)}</b></font> — {text(fc.text)}"))
                 for e in fc.evidence:
@@ -301,11 +309,12 @@ class CaseStory:
                     where = f"page {e.page}" + (f", clause {e.clause}" if e.clause else "")
                     fair.append(self.p(f"&nbsp;&nbsp;&nbsp;Checked: “{text(quote)}” ({text(where)})"
                                        + (f": {text(e.summary)}" if e.summary else ""), "small"))
-            out.append(KeepTogether(fair))
         else:
-            out.append(self.p("Every category checked had at least one finding."))
-        out += [self.p(f"Note: {text(e.file)}: {text(e.message)}", "small") for e in c.errors]
-        return out + self.method()
+            fair = [self.p("Every category checked had at least one finding.")]
+        fair += [self.p(f"Note: {text(e.file)}: {text(e.message)}", "small") for e in c.errors]
+        # the closing note travels with the list, so it never sits alone on a last page
+        out.append(KeepTogether(fair + self.method()))
+        return out
 
     def method(self) -> list[Flowable]:
         c = self.case

@@ -136,13 +136,13 @@ def summary_command(inputs: Sequence[str], fmt: str, output: Optional[str], temp
     """Summarise many scanned tenders: totals, barriers by category and authority, the
     worst tenders and the trend by publication month, with charts.
 
-    INPUTS are JSON results or directories of them (searched recursively). Files that
-    cannot be read are listed in the summary, not fatal.
+    INPUTS are JSON results, directories of them (searched recursively) or an audit
+    database. Files that cannot be read are listed in the summary, not fatal.
 
     \b
     Example:
         barrier-scan summary results/ -o summary.html
-        barrier-scan summary results/ --format md
+        barrier-scan summary audit.db --format md
     """
     results, skipped = load_results(inputs)
     if not results:

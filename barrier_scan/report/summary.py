@@ -208,13 +208,52 @@ def summarise(results: Iterable[DocumentResult], *, today: Optional[dt.date] = N
     return s
 
 
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def is_audit_database(path: Path) -> bool:
+    try:
+        with path.open("rb") as fh:
+            return fh.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+    except OSError:
+        return False
+
+
+def load_store_results(path: PathLike) -> list[DocumentResult]:
+    """The documents of an audit database (`barrier-scan audit --db`), the latest scan of
+    each distinct file content only, so a tender re-scanned by a newer tool counts once."""
+    from ..audit.store import AuditStore
+    from .from_json import document_from_dict
+
+    latest: dict[str, Any] = {}
+    with AuditStore.open(path, create=False) as store:
+        for row in store.documents():
+            kept = latest.get(row["content_sha256"])
+            if kept is None or (row["scanned_at"], row["id"]) > (kept["scanned_at"], kept["id"]):
+                latest[row["content_sha256"]] = row
+        results = []
+        for row in sorted(latest.values(), key=lambda r: (r["path"], r["id"])):
+            value = ({"amount": row["value_amount"], "currency": row["value_currency"] or "GBP",
+                      "source": row["value_source"] or ""} if row["value_amount"] is not None else None)
+            results.append(document_from_dict({
+                "path": row["path"], "pages": row["pages"], "sha256": row["content_sha256"],
+                "findings": store.findings_for(document_id=row["id"]) if row["status"] == "ok" else [],
+                "errors": json.loads(row["errors"] or "[]"), "value": value,
+                "metadata": json.loads(row["metadata"] or "{}"), "jurisdiction": row["jurisdiction"],
+                "regime": row["regime"], "regime_title": row["regime_title"], "clauses": row["clauses"]}))
+    return results
+
+
 def load_results(paths: Iterable[PathLike]) -> tuple[list[DocumentResult], list[str]]:
-    """Documents from JSON result files and directories of them; unreadable files are
-    listed (with the reason) rather than stopping the batch."""
+    """Documents from JSON result files, directories of them and audit databases; files
+    that cannot be read are listed (with the reason) rather than stopping the batch."""
     results: list[DocumentResult] = []
     skipped: list[str] = []
     for path in paths:
         p = Path(path)
+        if p.is_file() and is_audit_database(p):
+            results.extend(load_store_results(p))
+            continue
         files = list(iter_result_files(p)) if p.is_dir() else [p]
         for file in files:
             try:
