@@ -436,7 +436,7 @@ def _term_years(text: str) -> Optional[float]:
 
 
 CONTRACT_TERM_RE = re.compile(
-    r"\b(?:contract|agreement|framework|service|services)\b[^.;]{0,60}\b(?:term|period|duration|run|last|for)\b", re.I)
+    r"\b(?:contract|agreement|framework|service|services)\b[^.;]{0,60}\b(?:term|period|duration|run|last|for|over)\b", re.I)
 
 
 def find_contract_term(clauses: Sequence[Clause]) -> Optional[float]:
