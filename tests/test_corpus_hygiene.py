@@ -37,3 +37,15 @@ def test_no_twelve_word_run_of_eval_text_in_corpus() -> None:
         if any(" ".join(w[i:i + 12]) in grams for i in range(len(w) - 11)):
             leaks.append(r["id"])
     assert leaks == []
+
+
+def test_readme_counts_match_the_files() -> None:
+    """corpus/README.md's counts table is checked against the data, so it cannot drift."""
+    import collections
+
+    readme = (CORPUS.parent / "README.md").read_text(encoding="utf-8")
+    table = dict(re.findall(r"^\| (\w+) \| (\d+) \| \d+ \|$", readme, re.M))
+    counts = collections.Counter(r["labels"][0] for r in corpus_rows())
+    assert {k: int(v) for k, v in table.items()} == dict(counts)
+    assert f"{sum(counts.values()):,} clauses" in readme
+    assert sum(counts.values()) >= 2000
