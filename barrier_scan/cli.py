@@ -59,10 +59,17 @@ def write_output(data: "str | bytes", output: Optional[str]) -> None:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data if isinstance(data, bytes) else data.encode("utf-8"))
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp creates 0600; a report is an ordinary file
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def render_report(report: ScanReport, fmt: str, template_dir: Optional[str] = None) -> "str | bytes":

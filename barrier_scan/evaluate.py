@@ -27,6 +27,8 @@ from typing import Any, Callable, Iterable, Mapping, Optional, Sequence
 import numpy as np
 
 from .corpus import Corpus
+from .detect.combine import exclusion_vetoes
+from .detect.rule_engine import RuleEngine
 from .detect.classifier import (
     DEFAULT_KIND,
     DEFAULT_SEED,
@@ -76,8 +78,11 @@ def corpus_cv(corpus: Corpus, *, seed: int = DEFAULT_SEED, kind: str = DEFAULT_K
         for j, cat in enumerate(learnt):
             model_flags[:, CATEGORIES.index(cat)] = flags[:, j]
             model_only_flags[:, CATEGORIES.index(cat)] = strict[:, j]
-    rule_flags = rule_flags_on_corpus(corpus, rules_dir)
-    # as combine() does: a rule finding stays; the model adds what clears the higher bar
+    engine = RuleEngine.from_dir(rules_dir)
+    rule_flags = rule_flags_on_corpus(corpus, engine)
+    # as combine() does: a rule finding stays; the model adds what clears the higher bar and
+    # is not in one of the category's exclusion contexts
+    model_only_flags &= ~veto_flags(texts, exclusion_vetoes(engine.pack))
     flags_by_mode = {"rules": rule_flags, "model": model_flags,
                      "combined": rule_flags | model_only_flags}
 
@@ -113,11 +118,17 @@ def cross_fitted_flags(oof: np.ndarray, y: np.ndarray, categories: Sequence[str]
     return flags
 
 
-def rule_flags_on_corpus(corpus: Corpus, rules_dir: Optional[Path] = None) -> np.ndarray:
-    """Which categories the rule engine flags on each corpus clause (one clause = one file)."""
-    from .detect.rule_engine import RuleEngine
+def veto_flags(texts: Sequence[str], vetoes: Mapping[str, Any]) -> np.ndarray:
+    """Clause x category: True where the clause shows one of the category's exclusions."""
+    flags = np.zeros((len(texts), len(CATEGORIES)), dtype=bool)
+    for j, cat in enumerate(CATEGORIES):
+        if cat in vetoes:
+            flags[:, j] = [vetoes[cat].search(t) is not None for t in texts]
+    return flags
 
-    engine = RuleEngine.from_dir(rules_dir)
+
+def rule_flags_on_corpus(corpus: Corpus, engine: "RuleEngine") -> np.ndarray:
+    """Which categories the rule engine flags on each corpus clause (one clause = one file)."""
     clauses = [as_clause(c.text, c.id) for c in corpus.clauses]
     row_of = {c.file: i for i, c in enumerate(clauses)}
     flags = np.zeros((len(clauses), len(CATEGORIES)), dtype=bool)
@@ -224,9 +235,12 @@ def mode_scanners() -> dict[str, Any]:
             if self.mode == "model":
                 return model_findings
             return combine(self.rules.detect(clauses), model_findings,
-                           thresholds=self.classifier.model_only_thresholds)
+                           thresholds=self.classifier.model_only_thresholds,
+                           vetoes=vetoes)
 
-    return {mode: ModeScanner(mode) for mode in MODES}
+    scanners = {mode: ModeScanner(mode) for mode in MODES}
+    vetoes = exclusion_vetoes(scanners["combined"].rules.pack)
+    return scanners
 
 
 def scan_eval_documents(docs: Mapping[str, Path], metas: Mapping[str, dict], *, as_pdf: bool = True,

@@ -33,6 +33,11 @@ SHAPES = {
                                                       "compiledRelease": release()}]},
     "record package, releases only": lambda: {"records": [{"ocid": "ocds-x-1",
                                                            "releases": [release()]}]},
+    "record package, a linked release beside an embedded one": lambda: {"records": [{
+        "ocid": "ocds-x-1", "releases": [
+            {"url": "https://x.example/r/2.json", "date": "2024-09-01T00:00:00Z",
+             "tag": ["award"]},
+            release()]}]},
 }
 
 

@@ -14,10 +14,13 @@ import pytest
 from barrier_scan.corpus import load_corpus
 from barrier_scan.detect import Detector
 from barrier_scan.detect.classifier import (
+    DURATION_BINS,
     MODEL_FILE,
     SIDECAR_FILE,
     TRUSTED_TYPES,
     ClauseClassifier,
+    CompactTfidfVectorizer,
+    CueFeatures,
     KeywordGate,
     ModelMismatchWarning,
     build_pipeline,
@@ -146,7 +149,8 @@ def test_detect_finds_a_barrier_with_confidence_and_terms(trained):
     assert f.confidence >= trained.thresholds["turnover"]
     assert f.message == "" and f.recommendation == ""
     assert "turnover" in f.terms
-    assert all(term.lower() in text.lower() for term in f.terms)
+    cue_names = set(trained.pipeline.named_steps["features"].transformer_list[2][1].feature_names_)
+    assert all(term.lower() in text.lower() or term in cue_names for term in f.terms)
 
 
 def test_gate_keeps_plain_narrative_away_from_the_model(trained):
@@ -282,3 +286,55 @@ def test_shipped_model_loads_with_only_trusted_types():
     assert set(untrusted) <= set(TRUSTED_TYPES)
     loaded = ClauseClassifier.load()
     assert loaded.categories and set(loaded.thresholds) == set(loaded.categories)
+
+
+@pytest.mark.parametrize("text, bin_name", [
+    ("Quotes are due within 48 hours.", "days<=3"),
+    ("Respond within two hours of the call.", "hours"),
+    ("Tenders close 6 days after publication.", "days<=7"),
+    ("Payment within 60 days of invoice.", "days<=90"),
+    ("An initial term of five (5) years.", "years<=7"),
+    ("The concession runs for twenty years.", "years>7"),
+    ("A two-year contract.", "years<=4"),
+])
+def test_cue_features_bin_durations(text, bin_name):
+    cues = CueFeatures({}).fit([text])
+    row = cues.transform([text]).toarray()[0]
+    on = [name for name, v in zip(cues.get_feature_names_out(), row) if v]
+    assert on == [f"duration:{bin_name}"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("ISO 9001 or equivalent is accepted.", ["ctx:equivalence"]),
+    ("Bidders must hold £5m cover.", ["money"]),
+    ("All locks must be Yale.", ["named_product"]),
+    ("The park opens daily.", []),
+])
+def test_cue_features_mark_contexts_money_and_named_products(text, expected):
+    cues = CueFeatures({"equivalence": [r"\bor equivalent\b"]}).fit([text])
+    row = cues.transform([text]).toarray()[0]
+    assert [name for name, v in zip(cues.get_feature_names_out(), row) if v] == expected
+    assert len(cues.get_feature_names_out()) == 1 + len(DURATION_BINS) + 2
+
+
+def test_compact_vectorizer_saves_its_vocabulary_as_one_array():
+    import io
+
+    import skops.io as sio
+
+    vec = CompactTfidfVectorizer().fit(["minimum turnover", "performance bond", "turnover bond"])
+    buffer = io.BytesIO()
+    sio.dump(vec, buffer)
+    data = buffer.getvalue()
+    assert len(data) < 20_000
+    loaded = sio.load(io.BytesIO(data), trusted=sio.get_untrusted_types(data=data))
+    assert loaded.vocabulary_ == vec.vocabulary_
+    assert (loaded.transform(["bond turnover"]) != vec.transform(["bond turnover"])).nnz == 0
+
+
+def test_shipped_sidecar_matches_the_shipped_corpus_and_gate():
+    if not (models_dir() / SIDECAR_FILE).exists():
+        pytest.skip("no shipped model yet: run `barrier-scan train`")
+    meta = json.loads((models_dir() / SIDECAR_FILE).read_text())
+    assert meta["corpus_sha256"] == load_corpus().sha256, "corpus changed: run `barrier-scan train`"
+    assert tuple(meta["gate"]) == KeywordGate.from_file().terms, "gate changed: run `barrier-scan train`"

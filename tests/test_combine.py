@@ -74,3 +74,26 @@ def test_rule_findings_without_agreement_are_untouched_and_output_is_in_text_ord
 
 def test_nothing_in_nothing_out():
     assert combine([], []) == []
+
+
+def test_model_only_finding_in_an_exclusion_context_is_vetoed():
+    import re
+
+    vetoes = {"turnover": re.compile(r"\bno minimum\b", re.I)}
+    fair = Finding(category="turnover", rule=MODEL_RULE, severity="medium", confidence=0.99,
+                   clause=Clause(text="There is no minimum turnover.", file="t.pdf", page=1,
+                                 start=0, end=29), detector="model")
+    assert combine([], [fair], vetoes=vetoes) == []
+    # another category's veto does not apply, and agreement is never vetoed
+    assert combine([], [fair.with_(category="insurance")], vetoes=vetoes)[0].detector == "model"
+    rule = rule_finding("turnover", 0, 29)
+    assert combine([rule], [fair], vetoes=vetoes)[0].detector == "rules+model"
+
+
+def test_exclusion_vetoes_join_the_contexts_each_category_is_written_unless():
+    from barrier_scan.detect.combine import exclusion_vetoes
+    from barrier_scan.rulepack import load_rules
+
+    vetoes = exclusion_vetoes(load_rules())
+    assert vetoes["accreditation"].search("ISO 9001 or equivalent is required.")
+    assert not vetoes["accreditation"].search("ISO 9001 certification is required.")

@@ -1,13 +1,18 @@
 """PDF extraction on real generated PDFs: pages, running headers/footers, hyphenation,
-paragraphs, headings, list items, tables, metadata, and the fast path against the layout path."""
+paragraphs, headings, list items, tables, metadata; the fast path, the layout path (pages
+routed between PDFium and pdfplumber) and the all-pdfplumber reading against each other."""
 from __future__ import annotations
 
-import time
+import hashlib
 
+import pdfplumber
+import pypdfium2 as pdfium
 import pytest
+from reportlab.pdfgen import canvas
 
 from barrier_scan.extract import extract
 from barrier_scan.extract import pdf_fast
+from barrier_scan.extract.blocks import assemble
 from barrier_scan.extract.cleanup import Vocabulary, join_lines
 from pdfgen import Picture, Table, check_offsets
 
@@ -195,21 +200,133 @@ def test_scanned_page_among_text_pages_is_reported_not_fatal(make_pdf, extractor
         ("no-text-layer", "page 2 not read: no text layer (scanned?); run OCR on the file first, e.g. ocrmypdf")]
 
 
-def test_fast_and_layout_give_the_same_paragraphs_and_fast_is_faster(make_pdf):
+def read_all_with_pdfplumber(path):
+    """The reference layout reading: every page through pdfplumber (what "layout" used to do)."""
+    data = path.read_bytes()
+    extracted = pdf_fast.extract_pdf(data, str(path), 1000, pdf_fast.PLUMBER_ONLY)
+    doc = assemble(str(path), extracted, hashlib.sha256(data).hexdigest())
+    check_offsets(doc)
+    return doc
+
+
+def located(doc):
+    return [(b.page, b.kind, b.text) for b in doc.blocks]
+
+
+def test_fast_layout_and_all_pdfplumber_give_the_same_paragraphs(make_pdf):
     body = ("Bidders must hold Employer's Liability insurance of at least \u00a35,000,000, as "
             "required by law, and must describe how they will manage the service. ")
     pages = [[f"# {n} Section {n}", f"{n}.1 " + body * 3, f"{n}.2 " + body * 2,
               f"(a) item {n} first;\n(b) item {n} second."] for n in range(1, 9)]
     path = make_pdf(pages, header=HEADER, footer="Page {page} of {pages}")
-    extract(path, extractor="fast")  # imports out of the timing
-    started = time.perf_counter()
-    layout = blocks_of(path, "layout")
-    layout_time = time.perf_counter() - started
-    started = time.perf_counter()
-    fast = blocks_of(path, "fast")
-    fast_time = time.perf_counter() - started
-    assert [(b.page, b.kind, b.text) for b in fast.blocks] == [(b.page, b.kind, b.text) for b in layout.blocks]
-    assert fast_time < layout_time / 3
+    reference = located(read_all_with_pdfplumber(path))
+    assert located(blocks_of(path, "fast")) == reference
+    assert located(blocks_of(path, "layout")) == reference
+
+
+TABLE_ROWS = [["Selection criterion", "Minimum requirement"],
+              ["Minimum number of employees", "50 full-time staff"],
+              ["Annual turnover", "\u00a35,000,000 in each of the last three years"]]
+
+
+def test_layout_mixes_readers_and_still_removes_headers_and_footers(make_pdf):
+    # Pages 2 and 4 have ruled tables (read by pdfplumber), 1 and 3 do not (read by PDFium):
+    # the running lines must be recognised across both readers' pages.
+    pages = [[f"# {n} Part {n}", f"{n}.1 The provider must report to the Council every month.",
+              *([Table(TABLE_ROWS)] if n % 2 == 0 else []),
+              f"{n}.2 Payment is made within thirty days of a valid invoice."] for n in range(1, 5)]
+    path = make_pdf(pages, header=HEADER, footer="Page {page} of {pages}")
+    doc = blocks_of(path, "layout")
+    assert located(doc) == located(read_all_with_pdfplumber(path))
+    assert not any("RBC/2025/044" in b.text or b.text.startswith("Page ") for b in doc.blocks)
+    assert [b.page for b in doc.blocks if b.text.startswith("Annual turnover |")] == [2, 4]
+    assert "fallback_pages" not in doc.metadata
+
+
+def _grid(c, x: float = 100, y: float = 500, cols: int = 2, rows: int = 2, size: float = 60) -> None:
+    for k in range(rows + 1):
+        c.line(x, y + k * size / 2, x + cols * size, y + k * size / 2)
+    for k in range(cols + 1):
+        c.line(x + k * size, y, x + k * size, y + rows * size / 2)
+
+
+def _in_form(c) -> None:
+    c.beginForm("grid")
+    _grid(c)
+    c.endForm()
+    c.doForm("grid")
+
+
+def _turned(c) -> None:
+    c.saveState()
+    c.translate(300, 300)
+    c.rotate(90)
+    _grid(c, 0, 0)
+    c.restoreState()
+
+
+def _slanted(c) -> None:
+    c.line(100, 500, 300, 500)
+    c.line(100, 560, 300, 560)
+    c.line(100, 500, 130, 560)
+    c.line(270, 500, 300, 560)
+
+
+def _ticks(c) -> None:
+    for k in range(40):
+        c.line(100 + 5 * k, 500, 100 + 5 * k + 0.5, 500)
+        c.line(100 + 5 * k, 520, 100 + 5 * k, 520.5)
+
+
+# (drawing under the text, whether the page may hold a table: True/False, or None where only
+# agreement with pdfplumber is checked)
+RULINGS = [
+    ("nothing", lambda c: None, False),
+    ("a rule under the header", lambda c: c.line(72, 790, 520, 790), False),
+    ("two underlines", lambda c: (c.line(72, 600, 300, 600), c.line(72, 580, 300, 580)), False),
+    ("one vertical bar", lambda c: c.line(60, 300, 60, 700), False),
+    ("ticks shorter than a point", _ticks, False),
+    ("a circle", lambda c: c.circle(300, 500, 50), False),
+    ("a ruled grid", _grid, True),
+    # pdfplumber keeps only tables of two cells or more
+    ("a box around text", lambda c: c.rect(90, 480, 300, 80), False),
+    ("a shaded band", lambda c: (c.setFillGray(0.9), c.rect(90, 480, 300, 80, stroke=0, fill=1),
+                                 c.setFillGray(0)), False),
+    ("a box of two cells", lambda c: (c.rect(90, 480, 300, 80), c.line(240, 480, 240, 560)), True),
+    ("two boxes apart", lambda c: (c.rect(90, 480, 100, 80), c.rect(300, 480, 100, 80)), None),
+    ("a grid in a form xobject", _in_form, True),
+    ("a grid turned 90 degrees", _turned, True),
+    ("a grid scaled down", lambda c: (c.scale(0.5, 0.5), _grid(c)), True),
+    ("a rounded box", lambda c: c.roundRect(90, 480, 300, 80, 12), None),
+    ("slanted sides", _slanted, None),
+]
+
+
+@pytest.mark.parametrize("draw, expected", [r[1:] for r in RULINGS], ids=[r[0] for r in RULINGS])
+def test_pages_that_may_hold_a_table_go_to_pdfplumber(tmp_path, draw, expected):
+    path = tmp_path / "ruled.pdf"
+    c = canvas.Canvas(str(path), invariant=1)
+    c.saveState()
+    draw(c)
+    c.restoreState()
+    c.setFont("Helvetica", 10)
+    for k, text in enumerate(["Cell one text", "Bidders must hold the insurance below.",
+                              "The Council pays invoices within thirty days."]):
+        c.drawString(110, 520 - 14 * k, text)
+    c.showPage()
+    c.save()
+    with pdf_fast.PDFIUM_LOCK:
+        pdf = pdfium.PdfDocument(path)
+        try:
+            routed = pdf_fast.may_hold_table(pdf[0])
+        finally:
+            pdf.close()
+    with pdfplumber.open(path) as plumber:
+        has_tables = bool(plumber.pages[0].find_tables())
+    if expected is not None:
+        assert routed is expected
+    assert routed or not has_tables  # never a table pdfplumber would find that we skip
+    assert located(extract(path, extractor="layout")) == located(read_all_with_pdfplumber(path))
 
 
 def test_fast_path_falls_back_to_pdfplumber_for_poor_pages(make_pdf, monkeypatch):
@@ -259,6 +376,21 @@ def test_a_damaged_page_costs_only_itself(make_pdf, monkeypatch, extractor):
     monkeypatch.setattr(pdf_fast, "plumber_page_layout", page_two_breaks)
     monkeypatch.setattr(pdf_fast, "_is_poor", lambda text: True)  # send the fast path to pdfplumber
     doc = blocks_of(make_pdf(THREE_PAGES), extractor)
+    assert doc.pages == 3
+    assert {b.page for b in doc.blocks} == {1, 3}
+    assert [(e.kind, e.message) for e in doc.errors] == [
+        ("corrupt-file", "page 2 not read: damaged; re-export the PDF to scan all of it")]
+
+
+def test_pdfplumber_failing_on_the_whole_file_costs_only_the_pages_it_was_to_read(make_pdf, monkeypatch):
+    pages = [THREE_PAGES[0], ["Bidders must meet each minimum below.", Table(TABLE_ROWS)], THREE_PAGES[2]]
+    path = make_pdf(pages)
+
+    def cannot_open(*args, **kwargs):
+        raise ValueError("pdfminer could not parse the xref")  # PDFium read the file
+
+    monkeypatch.setattr(pdf_fast.pdfplumber, "open", cannot_open)
+    doc = blocks_of(path, "layout")
     assert doc.pages == 3
     assert {b.page for b in doc.blocks} == {1, 3}
     assert [(e.kind, e.message) for e in doc.errors] == [

@@ -7,6 +7,8 @@ import importlib.util
 import pytest
 
 from barrier_scan.extract import extract
+from barrier_scan.extract.blocks import assemble
+from barrier_scan.extract.pdf_fast import PLUMBER_ONLY, extract_pdf
 from barrier_scan.resources import corpus_dir
 from pdfgen import check_offsets
 
@@ -60,6 +62,16 @@ def test_sample_pdf_clauses_on_their_pages(extractor):
     assert not any("RBC/2025/044" in b.text and "Riverside Borough Council \u2013" in b.text for b in doc.blocks)
     assert not any(b.text.startswith("Page ") for b in doc.blocks)
     assert doc.metadata["title"].startswith("Invitation to Tender")
+
+
+def test_sample_pdf_layout_reads_as_pdfplumber_does_on_every_page():
+    # Pages with ruled tables (3, 6, 8) go to pdfplumber, the rest to PDFium; the blocks must
+    # be those of reading every page with pdfplumber.
+    data = PDF.read_bytes()
+    reference = assemble(str(PDF), extract_pdf(data, str(PDF), 100, PLUMBER_ONLY), "")
+    doc = extract(PDF, extractor="layout")
+    assert [(b.page, b.kind, b.text) for b in doc.blocks] == [(b.page, b.kind, b.text) for b in reference.blocks]
+    assert sorted({b.page for b in doc.blocks if b.kind == "table_row"}) == [3, 6, 8]
 
 
 def test_sample_docx_has_the_same_clauses():

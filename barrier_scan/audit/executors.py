@@ -168,6 +168,7 @@ def _worker_main(conn: Connection, base: ScanSettings, rules_dir: Optional[str],
                  timeout: float, memory_mb: Optional[int]) -> None:
     """A local worker: build one Scanner, then scan documents until told to stop."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops us
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler, when forked
     if memory_mb:
         try:
             import resource

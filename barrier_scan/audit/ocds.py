@@ -272,7 +272,8 @@ def _releases_in(obj: Any) -> Iterator[tuple[str, Mapping[str, Any]]]:
             yield str(obj["ocid"]), compiled
         else:
             for rel in obj.get("releases") or []:
-                if isinstance(rel, dict) and ("tender" in rel or "tag" in rel):  # not linked
+                # embedded releases carry their ocid; linked ones are only {url, date, tag}
+                if isinstance(rel, dict) and rel.get("ocid"):
                     yield str(obj["ocid"]), rel
         return
     if obj.get("ocid"):  # a single release

@@ -5,15 +5,21 @@
   become one finding marked "rules+model" whose confidence rises as for two independent
   signals, 1 - (1 - a)(1 - b), and which carries the model's terms.
 - A classifier finding that no rule caught stays, marked "model", only if its confidence
-  reaches the category's threshold (chosen on cross-validated corpus data; see
-  docs/classifier.md).
+  reaches the category's model-only threshold (chosen on cross-validated corpus data; see
+  docs/classifier.md) and the clause shows none of the exclusion contexts (negation, "or
+  equivalent", award stage ...) that the category's rules are written `unless:`. The model
+  cannot see why a look-alike is fair; the rule pack already says, so it has the last word.
 """
 from __future__ import annotations
 
+import re
 from collections import defaultdict
-from typing import Mapping, Optional, Sequence
+from typing import TYPE_CHECKING, Mapping, Optional, Pattern, Sequence
 
 from ..model import Finding
+
+if TYPE_CHECKING:
+    from ..rulepack import RulePack
 
 COMBINED_DETECTOR = "rules+model"
 
@@ -23,14 +29,34 @@ def agreed_confidence(rule_confidence: float, model_confidence: float) -> float:
     return 1.0 - (1.0 - rule_confidence) * (1.0 - model_confidence)
 
 
+def exclusion_vetoes(pack: "RulePack") -> dict[str, Pattern[str]]:
+    """Per category, one regex over the cues of every context its rules list under `unless`.
+
+    Built once per rule pack (e.g. in Scanner.__init__) and passed to `combine(vetoes=...)`.
+    """
+    names: dict[str, set[str]] = defaultdict(set)
+    for rule in pack.rules:
+        names[rule.category].update(rule.unless)
+    vetoes = {}
+    for category, contexts in names.items():
+        cues = [cue for name in sorted(contexts) for cue in pack.contexts[name].cues]
+        if cues:
+            vetoes[category] = re.compile("|".join(f"(?:{c})" for c in cues), re.IGNORECASE)
+    return vetoes
+
+
 def combine(rule_findings: Sequence[Finding], model_findings: Sequence[Finding],
-            thresholds: Optional[Mapping[str, float]] = None) -> list[Finding]:
+            thresholds: Optional[Mapping[str, float]] = None,
+            vetoes: Optional[Mapping[str, Pattern[str]]] = None) -> list[Finding]:
     """One list of findings, sorted by file, position and category.
 
     rule_findings: from the rule engine (any detector other than the model).
     model_findings: from `ClauseClassifier.detect()`.
-    thresholds: per-category minimum confidence for a model-only finding to be kept; None
-        keeps every model finding (detect() has already applied the model's own thresholds).
+    thresholds: per-category minimum confidence for a model-only finding to be kept
+        (`ClauseClassifier.model_only_thresholds`); None keeps every model finding.
+    vetoes: per-category exclusion regexes (`exclusion_vetoes(pack)`); a model-only finding
+        whose clause matches its category's veto is dropped. Agreement is never vetoed: the
+        rule has already checked its own exclusions.
     """
     by_key: dict[tuple[str, str], list[int]] = defaultdict(list)
     for i, f in enumerate(rule_findings):
@@ -43,7 +69,7 @@ def combine(rule_findings: Sequence[Finding], model_findings: Sequence[Finding],
                     if _overlaps(rule_findings[i], m)]
         for i in agreeing:
             merged[i] = _agree(merged[i], m)
-        if not agreeing and _keeps(m, thresholds):
+        if not agreeing and _keeps(m, thresholds) and not _vetoed(m, vetoes):
             model_only.append(m)
     return sorted(merged + model_only, key=_position)
 
@@ -57,6 +83,11 @@ def _keeps(finding: Finding, thresholds: Optional[Mapping[str, float]]) -> bool:
     if thresholds is None:
         return True
     return finding.confidence >= thresholds.get(finding.category, 1.0)
+
+
+def _vetoed(finding: Finding, vetoes: Optional[Mapping[str, Pattern[str]]]) -> bool:
+    veto = vetoes.get(finding.category) if vetoes else None
+    return bool(veto and veto.search(finding.clause.text))
 
 
 def _overlaps(a: Finding, b: Finding) -> bool:

@@ -224,7 +224,8 @@ def extract_bytes(data: bytes, name: str, *, extractor: str = "layout",
 
     name (str): the file's name; its suffix helps pick the reader when the bytes do not say
         (plain text, HTML). Use "-" for stdin.
-    extractor (str): "layout" (pdfplumber, with tables) or "fast" (PDFium, no ruled-table
+    extractor (str): "layout" (ruled tables found with pdfplumber on the pages that draw
+        ruling lines, PDFium's text elsewhere) or "fast" (PDFium throughout, no ruled-table
         detection; for batch audits).
     max_pages, max_bytes (int): limits past which TooLarge is raised.
     display_name (str | None): the name to record in blocks and messages instead of `name`.

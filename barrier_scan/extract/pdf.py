@@ -1,22 +1,22 @@
-"""PDF, "layout" extractor: pdfplumber words/lines and ruled tables, one page at a time.
+"""PDF, "layout" extractor, and what both PDF extractors share.
 
 The file is first opened with PDFium, which tells a wrong password from a damaged file
-reliably and reads the metadata; pdfplumber then does the layout work. Each page is closed
-as soon as its lines are read, so memory stays bounded on long tenders.
+reliably and reads the metadata. pdfplumber reads the pages that may hold a ruled table
+(`plumber_page_layout`: words, lines and table rows); PDFium's text layer reads the rest,
+through `pdf_fast`, which routes the pages. Each page is closed as soon as its lines are
+read, so memory stays bounded on long tenders.
 """
 from __future__ import annotations
 
-import io
 import logging
 import re
 import threading
 from collections import Counter
 from typing import Any, Optional, Sequence
 
-import pdfplumber
 import pypdfium2 as pdfium
 
-from ..errors import CorruptFile, EncryptedPDF, ExtractionError, NoTextLayer, TooLarge
+from ..errors import CorruptFile, EncryptedPDF, NoTextLayer, TooLarge
 from ..model import ScanError
 from .blocks import Extracted, one_line
 from .cleanup import CELL_GAP, Line, PageLayout, TableRow, join_lines, layout_blocks, strip_cid
@@ -214,42 +214,12 @@ def finish_pdf(name: str, layouts: list[PageLayout], image_pages: list[int],
     return Extracted(drafts=drafts, pages=len(layouts), metadata=metadata, errors=errors)
 
 
-def page_size(page: Any) -> tuple[float, float]:
-    try:
-        return float(page.width), float(page.height)
-    except Exception:  # a page too damaged to have a size still counts as a page
-        return 0.0, 0.0
-
-
 def extract_pdf_layout(data: bytes, name: str, max_pages: int) -> Extracted:
-    """Blocks of a PDF read with pdfplumber: paragraphs, headings, list items, table rows."""
-    with PDFIUM_LOCK:
-        doc = open_pdfium(data, name, max_pages)
-        try:
-            metadata = pdf_metadata(doc)
-            metadata["extractor"] = "layout"
-        finally:
-            doc.close()
-    layouts: list[PageLayout] = []
-    image_pages: list[int] = []
-    damaged: list[int] = []
-    try:
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
-            for number, page in enumerate(pdf.pages, start=1):
-                try:
-                    layout, _ = plumber_page_layout(page, number)
-                    if not (layout.lines or layout.rows) and page.images:
-                        image_pages.append(number)
-                except Exception:  # one bad content stream or font should cost only its page
-                    layout = PageLayout(number, *page_size(page))
-                    damaged.append(number)
-                finally:
-                    page.close()
-                layouts.append(layout)
-    except ExtractionError:
-        raise
-    except Exception as exc:  # pdfminer raises many untyped errors on damaged files
-        if "password" in type(exc).__name__.lower() or "PasswordIncorrect" in repr(exc):
-            raise EncryptedPDF(ENCRYPTED_MESSAGE, name) from None
-        raise CorruptFile(CORRUPT_MESSAGE, name) from None
-    return finish_pdf(name, layouts, image_pages, metadata, damaged)
+    """Blocks of a PDF with its ruled tables: paragraphs, headings, list items, table rows.
+
+    Pages that draw ruling lines are read with pdfplumber (words and tables); the others with
+    PDFium's text layer, which gives the same lines several times faster (see `pdf_fast`).
+    """
+    from .pdf_fast import LAYOUT, extract_pdf  # pdf_fast builds on this module
+
+    return extract_pdf(data, name, max_pages, LAYOUT)

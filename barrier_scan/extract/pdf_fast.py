@@ -1,10 +1,17 @@
-"""PDF, "fast" extractor: PDFium's text layer, with a per-page fallback to pdfplumber.
+"""PDF pages read with PDFium's text layer, and the routing of pages between PDFium and
+pdfplumber for both extractors.
 
 PDFium gives the text of a page in one call (`get_text_range`); we split it into lines and
 ask PDFium only for each line's first-character origin, size and font and its last
 character's right edge, which is enough for the shared paragraph and header/footer logic in
 `cleanup`. Pages whose PDFium text is poor (no characters while the page draws text, or mostly
-undecodable glyphs) are read again with pdfplumber. Tables are not detected on this path.
+undecodable glyphs) are read again with pdfplumber.
+
+The "fast" extractor (`FAST`) reads every page it can with PDFium and detects no ruled tables.
+The "layout" extractor (`LAYOUT`) sends pages that draw ruling lines to pdfplumber for their
+tables (`may_hold_table`) and reads the rest like the fast one: pdfplumber's table finder
+needs ruling lines, so those pages come out as pdfplumber would read them, much sooner.
+Header/footer removal runs once over all pages, whichever reader read each.
 """
 from __future__ import annotations
 
@@ -12,7 +19,7 @@ import ctypes
 import io
 import re
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 import pdfplumber
 import pypdfium2 as pdfium
@@ -22,7 +29,7 @@ from ..errors import CorruptFile, EncryptedPDF, ExtractionError
 from .blocks import Extracted, one_line
 from .cleanup import CELL_GAP, Line, PageLayout, merge_same_baseline
 from .pdf import (BOLD_FONT, CORRUPT_MESSAGE, ENCRYPTED_MESSAGE, PDFIUM_LOCK, finish_pdf, open_pdfium,
-                  page_size, pdf_metadata, plumber_page_layout)
+                  pdf_metadata, plumber_page_layout)
 
 # PDFium marks a hyphen it judged to be end-of-line hyphenation with U+FFFE and drops the
 # line break after it; we restore "-" + break so the shared hyphenation logic decides.
@@ -153,10 +160,179 @@ def _fast_page(page: pdfium.PdfPage, number: int, fonts: _FontNames) -> tuple[Op
         textpage.close()
 
 
+# --- which pages pdfplumber must read ---------------------------------------------------------
+
+# pdfplumber's default table finder ("lines" strategy) builds cells only from ruling edges
+# (lines, rectangle sides, straight runs of curves) and keeps only tables of two or more
+# cells. One cell takes two horizontal and two vertical edges; a second cell takes a third
+# edge one way or the other, so a page with fewer holds no table (a lone box or a shaded
+# heading band is not one). It drops edges shorter than 1pt before joining them; we count
+# from a little under that so float rounding never hides one.
+MIN_RULE_LENGTH = 0.9
+RULES_PER_ORIENTATION = 2
+RULES_FOR_TWO_CELLS = 5
+# Drift (points) within which a segment counts as horizontal or vertical. pdfminer asks for
+# exact equality; PDFium's coordinates are single-precision floats, so we allow a little and
+# err towards "ruled", which only costs speed.
+AXIS_TOLERANCE = 0.01
+# How deep to follow Form XObjects inside Form XObjects (pypdfium2's own default).
+MAX_FORM_DEPTH = 15
+
+Linear = tuple[float, float, float, float]  # a, b, c, d of a PDF matrix; translation is irrelevant here
+_IDENTITY: Linear = (1.0, 0.0, 0.0, 1.0)
+
+
+def _then(inner: Linear, outer: Linear) -> Linear:
+    """The linear part of applying `inner` and then `outer` (PDF row-vector convention)."""
+    a1, b1, c1, d1 = inner
+    a2, b2, c2, d2 = outer
+    return (a1 * a2 + b1 * c2, a1 * b2 + b1 * d2, c1 * a2 + d1 * c2, c1 * b2 + d1 * d2)
+
+
+class _RuleCount:
+    """Horizontal and vertical ruling segments seen so far on one page."""
+
+    def __init__(self) -> None:
+        self.horizontal = 0
+        self.vertical = 0
+
+    @property
+    def enough(self) -> bool:
+        return (self.horizontal >= RULES_PER_ORIENTATION and self.vertical >= RULES_PER_ORIENTATION
+                and self.horizontal + self.vertical >= RULES_FOR_TWO_CELLS)
+
+    def add(self, dx: float, dy: float, single_line: bool) -> None:
+        """One segment, in page space. pdfplumber files a lone line segment that is not
+        exactly horizontal under "vertical", however slanted, so we do too."""
+        if abs(dy) <= AXIS_TOLERANCE:
+            if abs(dx) >= MIN_RULE_LENGTH:
+                self.horizontal += 1
+        elif abs(dx) <= AXIS_TOLERANCE or single_line:
+            if abs(dy) >= MIN_RULE_LENGTH:
+                self.vertical += 1
+
+
+def _count_path_rules(path: Any, linear: Linear, count: _RuleCount) -> None:
+    """Add the ruling segments of one path object, walked the way pdfminer cuts it up:
+    one shape per subpath, through the end point of each line or curve (not the control
+    points), back to the start on a close."""
+    x, y = ctypes.c_float(), ctypes.c_float()
+    a, b, c, d = linear
+    subpath: list[tuple[float, float]] = []
+    lines = curves = 0
+
+    def flush() -> None:
+        single_line = lines == 1 and curves == 0
+        for (x0, y0), (x1, y1) in zip(subpath, subpath[1:2] if single_line else subpath[1:]):
+            dx, dy = x1 - x0, y1 - y0
+            count.add(a * dx + c * dy, b * dx + d * dy, single_line)
+
+    bezier_run = 0
+    for index in range(pdfium_c.FPDFPath_CountSegments(path)):
+        segment = pdfium_c.FPDFPath_GetPathSegment(path, index)
+        kind = pdfium_c.FPDFPathSegment_GetType(segment)
+        if not pdfium_c.FPDFPathSegment_GetPoint(segment, ctypes.byref(x), ctypes.byref(y)):
+            continue
+        point = (x.value, y.value)
+        if kind == pdfium_c.FPDF_SEGMENT_MOVETO or not subpath:
+            flush()
+            subpath, lines, curves, bezier_run = [point], 0, 0, 0
+        elif kind == pdfium_c.FPDF_SEGMENT_BEZIERTO:
+            bezier_run += 1  # PDFium lists a curve as three points: two controls, then its end
+            if bezier_run % 3:
+                continue
+            subpath.append(point)
+            curves += 1
+        else:
+            bezier_run = 0
+            subpath.append(point)
+            lines += 1
+        if pdfium_c.FPDFPathSegment_GetClose(segment):
+            subpath.append(subpath[0])
+        if count.enough:
+            return
+    flush()
+
+
+def may_hold_table(page: pdfium.PdfPage) -> bool:
+    """Whether pdfplumber's default table finder could find a table on this page: the page
+    (Form XObjects included) draws enough horizontal and vertical ruling segments for two
+    cells (see RULES_FOR_TWO_CELLS).
+
+    A page without them yields no table from pdfplumber either, so its text can come from
+    PDFium, which reads it some thirty times faster. The test errs towards "yes": segments
+    are counted before pdfplumber joins and snaps them, so a false "yes" costs only time.
+    """
+    count = _RuleCount()
+    matrix = pdfium_c.FS_MATRIX()
+    todo: list[tuple[Any, Linear, int]] = [(None, _IDENTITY, 0)]
+    while todo:
+        form, outer, depth = todo.pop()
+        if form is None:
+            n_objects = pdfium_c.FPDFPage_CountObjects(page)
+        else:
+            n_objects = pdfium_c.FPDFFormObj_CountObjects(form)
+        for index in range(n_objects):
+            if form is None:
+                obj = pdfium_c.FPDFPage_GetObject(page, index)
+            else:
+                obj = pdfium_c.FPDFFormObj_GetObject(form, index)
+            kind = pdfium_c.FPDFPageObj_GetType(obj)
+            if kind not in (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM):
+                continue
+            if not pdfium_c.FPDFPageObj_GetMatrix(obj, ctypes.byref(matrix)):
+                return True  # cannot place its lines: let pdfplumber look
+            linear = _then((matrix.a, matrix.b, matrix.c, matrix.d), outer)
+            if kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+                if depth + 1 < MAX_FORM_DEPTH:
+                    todo.append((obj, linear, depth + 1))
+                continue
+            _count_path_rules(obj, linear, count)
+            if count.enough:
+                return True
+    return False
+
+
+# --- the reader --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Routing:
+    """How a PDF's pages are shared between PDFium and pdfplumber.
+
+    name: recorded as the document's "extractor".
+    tables: pdfplumber looks for ruled tables on the pages it reads.
+    to_plumber: which pages go to pdfplumber whatever PDFium's text is like. Pages PDFium
+        reads poorly go to pdfplumber in any case.
+    """
+
+    name: str
+    tables: bool
+    to_plumber: Callable[[pdfium.PdfPage], bool]
+
+
+def _never(page: pdfium.PdfPage) -> bool:
+    return False
+
+
+def _always(page: pdfium.PdfPage) -> bool:
+    return True
+
+
+FAST = Routing("fast", tables=False, to_plumber=_never)
+# pdfplumber only where a table could be: the same blocks as PLUMBER_ONLY, several times faster.
+LAYOUT = Routing("layout", tables=True, to_plumber=may_hold_table)
+# Every page through pdfplumber: the reference reading LAYOUT must match (tests, benchmarks).
+PLUMBER_ONLY = Routing("layout", tables=True, to_plumber=_always)
+
+
 def extract_pdf_fast(data: bytes, name: str, max_pages: int) -> Extracted:
     """Blocks of a PDF read with PDFium, falling back per page to pdfplumber."""
-    with PDFIUM_LOCK:
-        pages = _read_pages(data, name, max_pages)
+    return extract_pdf(data, name, max_pages, FAST)
+
+
+def extract_pdf(data: bytes, name: str, max_pages: int, routing: Routing) -> Extracted:
+    """Blocks of a PDF, each page read by PDFium or pdfplumber as `routing` says."""
+    pages = _read_pages(data, name, max_pages, routing)
     if pages.fallback:
         pages.metadata["fallback_pages"] = pages.fallback
     return finish_pdf(name, pages.layouts, pages.image_pages, pages.metadata, pages.damaged)
@@ -166,52 +342,98 @@ def extract_pdf_fast(data: bytes, name: str, max_pages: int) -> Extracted:
 class _Pages:
     layouts: list[PageLayout] = field(default_factory=list)
     image_pages: list[int] = field(default_factory=list)
-    fallback: list[int] = field(default_factory=list)  # read by pdfplumber
+    fallback: list[int] = field(default_factory=list)  # PDFium's text was poor: read by pdfplumber
     damaged: list[int] = field(default_factory=list)  # read by neither
     metadata: dict[str, Any] = field(default_factory=dict)
+    # indexes of the pages pdfplumber is to read; their layouts are placeholders until then
+    for_plumber: list[int] = field(default_factory=list)
 
 
-def _read_pages(data: bytes, name: str, max_pages: int) -> _Pages:
+def _read_pages(data: bytes, name: str, max_pages: int, routing: Routing) -> _Pages:
+    """PDFium first (under the lock), then pdfplumber for the pages PDFium left to it (without
+    the lock: pdfplumber does not use PDFium, and other threads may use PDFium meanwhile)."""
+    try:
+        with PDFIUM_LOCK:
+            pages = _read_with_pdfium(data, name, max_pages, routing)
+        if pages.for_plumber:
+            _read_with_plumber(data, pages, routing)
+    except ExtractionError:
+        raise
+    except Exception as exc:  # PDFium or pdfminer failing part-way through a damaged file
+        if "password" in repr(exc).lower() or "password" in type(exc).__name__.lower():
+            raise EncryptedPDF(ENCRYPTED_MESSAGE, name) from None
+        raise CorruptFile(CORRUPT_MESSAGE, name) from None
+    return pages
+
+
+def _read_with_pdfium(data: bytes, name: str, max_pages: int, routing: Routing) -> _Pages:
     doc = open_pdfium(data, name, max_pages)
     pages = _Pages()
-    plumber: Any = None
     fonts = _FontNames()
     try:
         pages.metadata = pdf_metadata(doc)
-        pages.metadata["extractor"] = "fast"
+        pages.metadata["extractor"] = routing.name
         for index in range(len(doc)):
             number = index + 1
             page = doc[index]
             try:
-                layout, has_image = _fast_page(page, number, fonts)
+                placeholder = PageLayout(number, *(float(v) for v in page.get_size()))
+                if routing.to_plumber(page):
+                    layout, has_image = None, False
+                else:
+                    layout, has_image = _fast_page(page, number, fonts)
+                    if layout is None:
+                        pages.fallback.append(number)
             except Exception:  # PDFium choking on one page: let pdfplumber try it
+                placeholder = PageLayout(number, 0.0, 0.0)
                 layout, has_image = None, False
+                pages.fallback.append(number)
             finally:
                 page.close()
             if layout is None:
-                pages.fallback.append(number)
-                if plumber is None:
-                    plumber = pdfplumber.open(io.BytesIO(data))
-                pl_page = plumber.pages[index]
-                try:
-                    layout, _ = plumber_page_layout(pl_page, number, tables=False)
-                    has_image = not layout.lines and bool(pl_page.images)
-                except Exception:  # one bad content stream or font should cost only its page
-                    layout = PageLayout(number, *page_size(pl_page))
-                    pages.damaged.append(number)
-                finally:
-                    pl_page.close()
-            if has_image and not layout.lines:
+                pages.for_plumber.append(index)
+                layout = placeholder
+            elif has_image and not layout.lines:
                 pages.image_pages.append(number)
             pages.layouts.append(layout)
-    except ExtractionError:
-        raise
-    except Exception as exc:  # PDFium or pdfminer failing part-way through a damaged file
-        if "password" in repr(exc).lower():
-            raise EncryptedPDF(ENCRYPTED_MESSAGE, name) from None
-        raise CorruptFile(CORRUPT_MESSAGE, name) from None
     finally:
-        if plumber is not None:
-            plumber.close()
         doc.close()
     return pages
+
+
+def _read_with_plumber(data: bytes, pages: _Pages, routing: Routing) -> None:
+    """Fill in the layouts of `pages.for_plumber`. A page pdfplumber cannot read costs only
+    itself (its placeholder layout stays, empty); so does a file pdfminer cannot open at all,
+    when PDFium read its other pages."""
+    plumber: Any = None
+    try:
+        plumber = pdfplumber.open(io.BytesIO(data))
+        plumber_pages = plumber.pages
+    except Exception as exc:  # pdfminer rejects what PDFium accepted
+        if plumber is not None:
+            plumber.close()
+        if "password" in repr(exc).lower() or "password" in type(exc).__name__.lower():
+            raise
+        pages.damaged.extend(index + 1 for index in pages.for_plumber)
+        pages.damaged.sort()
+        return
+    try:
+        for index in pages.for_plumber:
+            number = index + 1
+            if index >= len(plumber_pages):  # pdfminer found fewer pages than PDFium did
+                pages.damaged.append(number)
+                continue
+            pl_page = plumber_pages[index]
+            try:
+                layout, _ = plumber_page_layout(pl_page, number, tables=routing.tables)
+                if not (layout.lines or layout.rows) and pl_page.images:
+                    pages.image_pages.append(number)
+                pages.layouts[index] = layout
+            except Exception:  # one bad content stream or font should cost only its page
+                pages.damaged.append(number)
+            finally:
+                pl_page.close()
+    finally:
+        plumber.close()
+    pages.image_pages.sort()
+    pages.damaged.sort()
