@@ -92,7 +92,7 @@ def settings_options(fn: Callable[..., Any]) -> Callable[..., Any]:
                      help="When the procurement started (UK: before 2025-02-24 cites PCR 2015). Default: today."),
         click.option("--no-model", is_flag=True, help="Rules only: do not run the classifier."),
         click.option("--extractor", type=click.Choice(["layout", "fast"]), default="layout", show_default=True,
-                     help="layout: pdfplumber with tables; fast: pypdfium2 text with per-page fallback."),
+                     help="layout: pdfplumber on pages with ruled tables, PDFium text elsewhere; fast: PDFium text only."),
     ]
     for option in reversed(options):
         fn = option(fn)

@@ -31,7 +31,13 @@ class CorruptFile(ExtractionError):
     kind = "corrupt-file"
 
 
-class EncryptedPDF(ExtractionError):
+class EncryptedFile(ExtractionError):
+    """A password-protected file (Word document, ZIP member)."""
+
+    kind = "encrypted"
+
+
+class EncryptedPDF(EncryptedFile):
     kind = "pdf-encrypted"
 
 

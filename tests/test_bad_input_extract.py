@@ -7,7 +7,7 @@ import zipfile
 
 import pytest
 
-from barrier_scan.errors import (CorruptFile, EmptyFile, EncryptedPDF, ExtractionError,
+from barrier_scan.errors import (CorruptFile, EmptyFile, EncryptedFile, EncryptedPDF, ExtractionError,
                                  NoTextLayer, SettingsError, TooLarge, UnsupportedType)
 from barrier_scan.extract import SUPPORTED_SUFFIXES, extract, extract_bytes
 from pdfgen import make_image_only_pdf, make_pdf
@@ -68,7 +68,7 @@ CASES = [
      lambda tmp: _xlsx_bytes().replace(b"xl/workbook.xml", b"xx/notebook.xml"), CorruptFile,
      "not a readable Word file"),
     ("encrypted-docx", "tender.docx", lambda tmp: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512,
-     EncryptedPDF, "password-protected Word file"),
+     EncryptedFile, "password-protected Word file"),
     ("legacy-doc", "tender.doc", lambda tmp: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512,
      UnsupportedType, "legacy Office file"),
     ("truncated-zip", "pack.zip", lambda tmp: b"PK\x03\x04" + b"\x00" * 40, CorruptFile,

@@ -91,7 +91,7 @@ def test_encrypted_member_is_reported(itt_pdf):
     pack = _mark_first_member_encrypted(
         zip_bytes([("locked.pdf", b"%PDF-1.4 whatever"), ("ITT.pdf", itt_pdf.read_bytes())]))
     doc = extract_bytes(pack, "pack.zip")
-    assert [(e.file, e.kind) for e in doc.errors] == [("pack.zip!locked.pdf", "pdf-encrypted")]
+    assert [(e.file, e.kind) for e in doc.errors] == [("pack.zip!locked.pdf", "encrypted")]
     assert "password-protected" in doc.errors[0].message
     assert len(doc.blocks) == 4
 

@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import io
 import json
 import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any, Callable, Optional, Sequence
+from typing import Any, Callable, Optional, Sequence, TextIO
 
 import click
 
@@ -171,13 +170,13 @@ def _parse_size(text: str) -> int:
     return int(n)
 
 
-def _write_atomically(target: Path, write: Callable[[io.TextIOBase], Any]) -> None:
+def _write_atomically(target: Path, write: Callable[[TextIO], Any]) -> None:
     """A half-written export never replaces a good one."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            write(fh)  # type: ignore[arg-type]
+            write(fh)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -25,6 +25,7 @@ import multiprocessing as mp
 import os
 import signal
 import socket
+import sys
 import threading
 import time
 import traceback
@@ -156,7 +157,10 @@ WARM_UP_TEXT = (b"1. Introduction\n1.1 Bidders must have a minimum annual turnov
 def build_scanner(base: ScanSettings, rules_dir: Optional[str]) -> Any:
     from ..pipeline import Scanner
     scanner = Scanner(base, rules_dir=rules_dir)
-    scanner.scan_bytes(WARM_UP_TEXT, "warm-up.txt", settings=base)
+    try:
+        scanner.scan_bytes(WARM_UP_TEXT, "warm-up.txt", settings=base)
+    except Exception:  # noqa: BLE001 - only an optimisation; real documents report errors
+        pass
     return scanner
 
 
@@ -185,7 +189,9 @@ def _worker_main(conn: Connection, base: ScanSettings, rules_dir: Optional[str],
             conn.send(("init-error", str(exc) or type(exc).__name__))
         finally:
             return
-    signal.signal(signal.SIGALRM, _on_alarm)
+    soft_timeout = hasattr(signal, "setitimer")  # not on Windows: only the parent's deadline
+    if soft_timeout:
+        signal.signal(signal.SIGALRM, _on_alarm)
     conn.send(("ready", scanner.version, os.getpid()))
     while True:
         try:
@@ -196,11 +202,13 @@ def _worker_main(conn: Connection, base: ScanSettings, rules_dir: Optional[str],
             return
         started = time.perf_counter()
         try:
-            signal.setitimer(signal.ITIMER_REAL, timeout)
+            if soft_timeout:
+                signal.setitimer(signal.ITIMER_REAL, timeout)
             try:
                 out = scan_payload(scanner, base, payload)
             finally:
-                signal.setitimer(signal.ITIMER_REAL, 0)
+                if soft_timeout:
+                    signal.setitimer(signal.ITIMER_REAL, 0)
         except DocumentTimeout:
             out = {"id": payload["id"], "version": scanner.version,
                    "error": {"kind": "timeout",
@@ -276,7 +284,9 @@ class LocalExecutor:
             # fork from this process once it holds a built Scanner: workers start at once and
             # share the loaded rules and model copy-on-write. Forking a process that runs other
             # threads can deadlock, so then a fork server does the same job more slowly.
-            if "fork" in methods and threading.active_count() == 1:
+            # (Linux only: macOS system libraries are not safe to use after fork.)
+            if (sys.platform.startswith("linux") and "fork" in methods
+                    and threading.active_count() == 1):
                 method = "fork"
             else:
                 method = "forkserver" if "forkserver" in methods else "spawn"
@@ -291,7 +301,7 @@ class LocalExecutor:
 
     def _spawn(self) -> _Worker:
         parent, child = self._ctx.Pipe(duplex=True)
-        proc = self._ctx.Process(
+        proc = self._ctx.Process(  # type: ignore[attr-defined]
             target=_worker_main, name="barrier-scan-worker", daemon=True,
             args=(child, self.settings, self.rules_dir, self.timeout, self.memory_mb))
         proc.start()
@@ -477,7 +487,7 @@ class DaskExecutor:
             if not self.scheduler:
                 raise AuditWorkerError("--executor dask needs --scheduler tcp://HOST:PORT")
             try:
-                self.client = Client(self.scheduler, timeout=30)
+                self.client = Client(self.scheduler, timeout=30)  # type: ignore[no-untyped-call]
             except (OSError, TimeoutError) as exc:
                 raise AuditWorkerError(f"cannot reach the Dask scheduler at {self.scheduler} "
                                        f"({exc}); is `dask scheduler` running?") from exc
@@ -494,7 +504,7 @@ class DaskExecutor:
 
     def _threads(self) -> int:
         try:
-            return max(1, sum(self.client.nthreads().values()))
+            return max(1, int(sum(self.client.nthreads().values())))
         except Exception:  # noqa: BLE001
             return 1
 
@@ -529,7 +539,8 @@ class DaskExecutor:
                     return
                 continue
             try:
-                done, _ = dask_wait(list(inflight), timeout=1.0, return_when="FIRST_COMPLETED")
+                done, _ = dask_wait(list(inflight), timeout=1.0,  # type: ignore[no-untyped-call]
+                                    return_when="FIRST_COMPLETED")
             except TimeoutError:
                 done = set()
             for fut in done:

@@ -53,6 +53,7 @@ def export(store: AuditStore, out: TextIO, fmt: str = "csv", table: Optional[str
 # -- CSV ----------------------------------------------------------------------------------------
 def export_csv(store: AuditStore, out: TextIO, table: str = "findings") -> int:
     rows: Iterator[dict[str, Any]]
+    columns: tuple[str, ...]
     if table == "findings":
         columns, rows = FINDING_CSV_COLUMNS, _finding_rows(store)
     elif table == "documents":
@@ -140,7 +141,7 @@ def document_objects(store: AuditStore) -> Iterator[dict[str, Any]]:
 
 def notice_objects(store: AuditStore) -> Iterator[dict[str, Any]]:
     for r in store.notices():
-        obj = {"type": "notice"}
+        obj: dict[str, Any] = {"type": "notice"}
         obj.update(json.loads(r["data"]))
         obj.update(regime=r["regime"], checks_version=r["checks_version"], run_id=r["run_id"],
                    findings=store.findings_for(notice_id=r["id"]))

@@ -181,7 +181,7 @@ def looks_like_ocds(path: Path) -> bool:
         return False
     try:
         opener = gzip.open if path.name.lower().endswith(".gz") else open
-        with opener(path, "rb") as fh:  # type: ignore[operator]
+        with opener(path, "rb") as fh:
             head = fh.read(SNIFF_BYTES)
     except (OSError, EOFError):
         return False
@@ -439,11 +439,13 @@ def notice_from_release(release: Mapping[str, Any], *, source: str,
                         finder: Optional["DocumentFinder"] = None) -> Notice:
     """Map one (merged or compiled) release to a Notice."""
     f = _Fields(release)
-    tender = release.get("tender") if isinstance(release.get("tender"), dict) else {}
+    raw_tender = release.get("tender")
+    tender: Mapping[str, Any] = raw_tender if isinstance(raw_tender, dict) else {}
     ocid = str(release.get("ocid") or "")
     published, _ = _published(f, release)
     start, end, with_ext, duration = _contract_period(f, tender)
-    techniques = tender.get("techniques") if isinstance(tender.get("techniques"), dict) else {}
+    raw_techniques = tender.get("techniques")
+    techniques: Mapping[str, Any] = raw_techniques if isinstance(raw_techniques, dict) else {}
     is_framework = f.get("tender.techniques.hasFrameworkAgreement")
     if not isinstance(is_framework, bool):
         is_framework = True if techniques.get("frameworkAgreement") else None

@@ -451,7 +451,7 @@ class ClauseClassifier:
         keep = np.flatnonzero(gate_mask(self.gate, texts))
         if not keep.size:
             return []
-        x = self._features.transform([texts[i] for i in keep])
+        x = self._features.transform([texts[i] for i in keep]).tocsr()
         proba = np.asarray(self._clf.predict_proba(x)).reshape(keep.size, -1)
         limits = np.array([self.thresholds.get(c, 1.0) for c in self.categories])
         findings = []
@@ -460,24 +460,26 @@ class ClauseClassifier:
             findings.append(Finding(
                 category=category, rule=self.rule_id, severity="medium",
                 confidence=float(proba[row, col]), clause=clauses[keep[row]], basis=None,
-                detector=self.name, terms=self.top_terms(x[row], col),
+                detector=self.name, terms=self.top_terms(x, row, col),
                 title=CATEGORY_TITLES[category]))
         return findings
 
-    def top_terms(self, x_row: Any, col: int, n: int = TOP_TERMS) -> tuple[str, ...]:
-        """The n-grams that pushed this clause's score for category `col` up the most.
+    def top_terms(self, x: Any, row: int, col: int, n: int = TOP_TERMS) -> tuple[str, ...]:
+        """The n-grams that pushed clause `row`'s score for category `col` up the most.
 
+        x: the CSR feature matrix the scores came from.
         Word n-grams and cues ("duration:years>7") are preferred because a reader can check
         them against the clause; character n-grams fill in only when fewer than `n` did.
         """
-        row = x_row.tocsr()
-        contributions = row.data * self._coefficients[col][row.indices]
-        order = np.argsort(-contributions, kind="stable")
-        words, chars = [], []
-        for i in order:
-            if contributions[i] <= 0:
+        start, end = x.indptr[row], x.indptr[row + 1]
+        indices = x.indices[start:end]
+        contributions = x.data[start:end] * self._coefficients[col][indices]
+        words: list[str] = []
+        chars: list[str] = []
+        for i in np.argsort(-contributions, kind="stable"):
+            if contributions[i] <= 0 or len(words) >= n:
                 break
-            kind, _, term = self._feature_names[row.indices[i]].partition("__")
+            kind, _, term = self._feature_names[indices[i]].partition("__")
             (chars if kind == "chars" else words).append(term.strip())
         picked = list(dict.fromkeys(words))[:n]
         picked += [c for c in dict.fromkeys(chars) if c not in picked][: n - len(picked)]

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Optional, Union
 
-from ..errors import (CorruptFile, EmptyFile, EncryptedPDF, ExtractionError, TooLarge,
+from ..errors import (CorruptFile, EmptyFile, EncryptedFile, ExtractionError, TooLarge,
                       UnsupportedType)
 from ..model import Document
 from ..settings import DEFAULT_MAX_BYTES, DEFAULT_MAX_PAGES, EXTRACTORS
@@ -98,7 +98,7 @@ def detect_type(data: bytes, name: str) -> str:
         return _zip_kind(data, name)
     if head.startswith(_OLE_MAGIC):
         if suffix == ".docx":
-            raise EncryptedPDF("is a password-protected Word file; save an unprotected copy", name)
+            raise EncryptedFile("is a password-protected Word file; save an unprotected copy", name)
         raise _unsupported(name, "a legacy Office file (.doc/.xls)")
     if suffix in PDF_SUFFIXES:
         raise CorruptFile("not a readable PDF (truncated or corrupt); re-export or re-download it", name)

@@ -14,7 +14,7 @@ import re
 import zipfile
 from typing import Callable
 
-from ..errors import (CorruptFile, EmptyFile, EncryptedPDF, ExtractionError, NoTextLayer,
+from ..errors import (CorruptFile, EmptyFile, EncryptedFile, EncryptedPDF, ExtractionError, NoTextLayer,
                       TooLarge, UnsafeArchive, UnsupportedType)
 from ..model import ScanError
 from .blocks import Draft, Extracted
@@ -98,7 +98,7 @@ def extract_zip(data: bytes, name: str, *, read_member: MemberReader, max_bytes:
                                  "separately", label))
             continue
         if info.flag_bits & 0x1:
-            fail(EncryptedPDF("is password-protected inside the ZIP; ask for an unprotected "
+            fail(EncryptedFile("is password-protected inside the ZIP; ask for an unprotected "
                               "pack or unzip it with the password", label))
             continue
         if info.file_size > budget:
