@@ -167,11 +167,11 @@ def spans_match(a: set[str], b: set[str]) -> bool:
     return shared >= min(4, shorter) and shared / shorter >= 0.6
 
 
-def load_eval_data(directories: Iterable[Path]) -> tuple[dict[str, Path], dict[str, dict], list[dict]]:
+def load_eval_data(directories: Iterable[Path]) -> tuple[dict[str, Path], dict[str, dict[str, Any]], list[dict[str, Any]]]:
     """(documents by id, manifest entries by id, labels) from eval-layout directories."""
     docs: dict[str, Path] = {}
-    metas: dict[str, dict] = {}
-    labels: list[dict] = []
+    metas: dict[str, dict[str, Any]] = {}
+    labels: list[dict[str, Any]] = []
     for directory in directories:
         directory = Path(directory)
         manifest_path = directory / "manifest.json"
@@ -231,11 +231,12 @@ def mode_scanners() -> dict[str, Any]:
         def detect(self, clauses: Sequence[Clause]) -> list[Finding]:
             if self.mode == "rules":
                 return self.rules.detect(clauses)
-            model_findings = self.classifier.detect(clauses)
+            classifier: Any = self.classifier  # a ClauseClassifier: checked in __init__
+            model_findings: list[Finding] = classifier.detect(clauses)
             if self.mode == "model":
                 return model_findings
             return combine(self.rules.detect(clauses), model_findings,
-                           thresholds=self.classifier.model_only_thresholds,
+                           thresholds=classifier.model_only_thresholds,
                            vetoes=vetoes)
 
     scanners = {mode: ModeScanner(mode) for mode in MODES}
@@ -243,7 +244,7 @@ def mode_scanners() -> dict[str, Any]:
     return scanners
 
 
-def scan_eval_documents(docs: Mapping[str, Path], metas: Mapping[str, dict], *, as_pdf: bool = True,
+def scan_eval_documents(docs: Mapping[str, Path], metas: Mapping[str, dict[str, Any]], *, as_pdf: bool = True,
                         cache_dir: Optional[Path] = None) -> tuple[dict[str, dict[str, list[Finding]]], dict[str, str]]:
     """Findings per mode and document."""
     from .settings import ScanSettings

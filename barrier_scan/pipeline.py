@@ -15,6 +15,7 @@ from typing import Iterable, Optional, Sequence, Union
 from . import __version__
 from .assess import assess_all, find_contract_value
 from .detect import Detector
+from .detect.combine import combine, exclusion_vetoes, requirement_gate
 from .detect.rule_engine import RuleEngine
 from .docmeta import describe
 from .errors import BarrierScanError, ModelError
@@ -51,6 +52,9 @@ class Scanner:
         self.rules = RuleEngine.from_dir(Path(rules_dir) if rules_dir else None)
         self.lawbook = load_lawbook()
         self.classifier = _load_classifier() if self.settings.use_model else None
+        # model-only findings are dropped where the category's own rules would be excluded
+        self.model_vetoes = exclusion_vetoes(self.rules.pack) if self.classifier else None
+        self.model_requirement = requirement_gate(self.rules.pack)
         model_version = self.classifier.version if self.classifier else "none"
         self.version = f"{__version__}+rules.{self.rules.version}+model.{model_version}"
 
@@ -110,8 +114,9 @@ class Scanner:
         rule_findings = self.rules.detect(clauses)
         if not self.classifier:
             return rule_findings
-        from .detect.combine import combine
-        return combine(rule_findings, self.classifier.detect(clauses))
+        return combine(rule_findings, self.classifier.detect(clauses),
+                       thresholds=self.classifier.model_only_thresholds, vetoes=self.model_vetoes,
+                       requirement=self.model_requirement)
 
     # -- helpers -----------------------------------------------------------------------------
 

@@ -38,7 +38,7 @@ def _emit(text: str, output: Optional[str]) -> None:
         click.echo(text, nl=not text.endswith("\n"))
 
 
-def _pipeline_choice() -> click.Choice:
+def _pipeline_choice() -> "click.Choice[str]":
     from .detect.classifier import PIPELINE_KINDS
     return click.Choice(PIPELINE_KINDS)
 

@@ -224,7 +224,8 @@ def broken_file(path: os.PathLike[str] | str, kind: str, seed: int) -> Path:
         p.write_bytes(b"%PDF-1.7\n" + bytes(rng.getrandbits(8) for _ in range(4096)))
     elif kind == "encrypted":
         c = rl_canvas.Canvas(str(p), pagesize=A4, invariant=1, encrypt="secret-user-password")
-        c.drawString(MARGIN, PAGE_H - MARGIN, "Bidders must have a minimum turnover of £5m.")
+        c.drawString(MARGIN, PAGE_H - MARGIN, f"Tender {seed}: bidders must have a minimum "
+                     "turnover of £5m.")
         c.showPage()
         c.save()
     elif kind == "empty":
@@ -261,7 +262,7 @@ def corpus(out_dir: os.PathLike[str] | str, count: int, *, broken: float = 0.02,
     out.mkdir(parents=True, exist_ok=True)
     manifest = out / "manifest.json"
     params = {"count": count, "broken": broken, "seed": seed, "pages": list(pages or []),
-              "zip_every": zip_every, "version": 2}
+              "zip_every": zip_every, "version": 3}
     if manifest.exists():
         saved = json.loads(manifest.read_text())
         if saved.get("params") == params:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -17,6 +18,7 @@ sys.path.insert(0, str(REPO))  # for benchmarks.tender_pdfs
 
 from barrier_scan.audit import AuditOptions, audit  # noqa: E402
 from barrier_scan.audit.progress import Progress  # noqa: E402
+from barrier_scan.resources import rules_dir  # noqa: E402
 from benchmarks.tender_pdfs import corpus  # noqa: E402
 
 N_DOCS = 40
@@ -33,10 +35,10 @@ def _done(db: Path) -> int:
         return 0
 
 
-def _start(docs: Path, db: Path, log: Path) -> subprocess.Popen:
+def _start(docs: Path, db: Path, log: Path, rules: Path) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     cmd = [sys.executable, "-c", RUN_AUDIT, str(docs), "--db", str(db), "--no-model",
-           "--jobs", "2", "--progress", "log"]
+           "--jobs", "2", "--progress", "log", "--pack", str(rules)]
     return subprocess.Popen(cmd, cwd=REPO, env=env, stdout=log.open("w"),
                             stderr=subprocess.STDOUT, start_new_session=True)
 
@@ -49,6 +51,19 @@ def _stop_when(proc: subprocess.Popen, db: Path, at_least: int, sig: int) -> int
         time.sleep(0.05)
     os.kill(proc.pid, sig)
     return proc.wait(timeout=60)
+
+
+def _group(pgid: int) -> list[int]:
+    """Processes still in the process group `pgid` (Linux /proc; empty elsewhere)."""
+    pids = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid and fields[0] != "Z":
+            pids.append(int(stat.parent.name))
+    return pids
 
 
 def _cleanup(proc: subprocess.Popen) -> None:
@@ -64,9 +79,13 @@ def test_an_audit_killed_twice_finishes_with_every_document_once(tmp_path, monke
     broken = {Path(f.path).name for f in files if f.broken}
     assert len(broken) == 2
     db = tmp_path / "audit.sqlite"
+    # a copy of the rules, so the three runs share one scanner version even if rules/ is
+    # edited meanwhile (a changed rule pack rightly means a re-scan)
+    rules = tmp_path / "rules"
+    shutil.copytree(rules_dir(), rules)
     # in this process, fork even if a Dask test left threads behind (see test_audit_runner)
     fork = "fork" if "fork" in mp.get_all_start_methods() else "auto"
-    options = AuditOptions(jobs=2, progress="none", start_method=fork)
+    options = AuditOptions(jobs=2, progress="none", start_method=fork, rules_dir=str(rules))
 
     # 1. Ctrl-C: a real SIGINT to this process once 8 documents are written
     advance = Progress.advance
@@ -83,12 +102,18 @@ def test_an_audit_killed_twice_finishes_with_every_document_once(tmp_path, monke
     assert after_first == first.ok + first.failed < N_DOCS
 
     # 2. kill -9 of the command-line audit, half-way through what is left
-    second = _start(tmp_path / "docs", db, tmp_path / "run2.log")
+    second = _start(tmp_path / "docs", db, tmp_path / "run2.log", rules)
     try:
         code = _stop_when(second, db, after_first + 8, signal.SIGKILL)
+        # its workers notice the parent is gone and exit on their own: no orphans left running
+        deadline = time.monotonic() + 30
+        while _group(second.pid) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        orphans = _group(second.pid)
     finally:
         _cleanup(second)
     assert code == -signal.SIGKILL
+    assert orphans == []
     after_second = _done(db)
     assert after_first < after_second < N_DOCS, "not killed half-way; make the corpus bigger"
 

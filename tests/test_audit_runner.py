@@ -43,7 +43,8 @@ def _ocds(path: Path, documents: list[str]) -> None:
 
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory):
-    """Six tenders (two listed by an OCDS notice), a ZIP pack and one truncated PDF, audited."""
+    """Six tenders (two listed by an OCDS notice, one also copied under another name), a ZIP
+    pack and one truncated PDF, audited."""
     root = tmp_path_factory.mktemp("batch")
     docs = root / "tenders"
     docs.mkdir()
@@ -54,6 +55,7 @@ def batch(tmp_path_factory):
     with zipfile.ZipFile(docs / "pack.zip", "w", zipfile.ZIP_DEFLATED) as z:
         z.write(inner, "pack/itt.pdf")
     broken_file(docs / "broken.pdf", "truncated", seed=3)
+    (docs / "zz-copy-of-tender-2.pdf").write_bytes((docs / "tender-2.pdf").read_bytes())
     _ocds(docs / "notice.json", ["tender-0.pdf", "tender-1.pdf", "not-downloaded.pdf"])
     db = root / "audit.sqlite"
     log = io.StringIO()
@@ -73,7 +75,8 @@ def test_every_document_is_recorded_once_with_its_status(batch):
     assert [(Path(p).name, s, k) for p, s, k in rows] == sorted(
         [(f"tender-{i}.pdf", "ok", None) for i in range(6)]
         + [("pack.zip", "ok", None), ("broken.pdf", "failed", "corrupt-file")])
-    assert (summary.ok, summary.failed, summary.skipped, summary.status) == (7, 1, 0, "finished")
+    # the copy has the same bytes as tender-2.pdf: one document, seen at two paths
+    assert (summary.ok, summary.failed, summary.skipped, summary.status) == (7, 1, 1, "finished")
     assert summary.failures[0].path.endswith("broken.pdf")
     pages = _rows(db, "SELECT sum(pages) FROM documents")[0][0]
     assert pages == summary.pages == sum(1 + i % 2 for i in range(6)) + 2
@@ -86,6 +89,19 @@ def test_findings_are_stored_with_their_documents(batch):
     (mismatch,) = _rows(db, "SELECT count(*) FROM documents d WHERE n_findings != "
                             "(SELECT count(*) FROM findings f WHERE f.document_id = d.id)")[0]
     assert mismatch == 0
+
+
+def test_identical_bytes_are_one_document_seen_at_two_paths(batch):
+    _, docs, db, _, _ = batch
+    rows = _rows(db, "SELECT p.path FROM document_paths p JOIN documents d "
+                     "ON d.id = p.document_id WHERE d.path LIKE '%tender-2.pdf'")
+    assert sorted(Path(p).name for (p,) in rows) == ["tender-2.pdf", "zz-copy-of-tender-2.pdf"]
+    with AuditStore.open(db) as store:
+        out = io.StringIO()
+        export(store, out, "csv", "documents")
+    [row] = [r for r in csv.DictReader(io.StringIO(out.getvalue()))
+             if r["path"].endswith("tender-2.pdf")]
+    assert row["paths"] == f"{docs / 'tender-2.pdf'}; {docs / 'zz-copy-of-tender-2.pdf'}"
 
 
 def test_the_zip_pack_is_one_document_naming_its_member(batch):
@@ -114,7 +130,7 @@ def test_the_ocds_value_reaches_the_documents_it_lists(batch):
 def test_progress_is_logged_in_plain_lines_off_a_terminal(batch):
     log = batch[4]
     assert "\r" not in log
-    assert "audit done: 8/8 documents (7 ok, 1 failed, 0 skipped)" in log
+    assert "audit done: 9/9 documents (7 ok, 1 failed, 1 skipped)" in log
     assert "docs/s" in log and "pages/s" in log
 
 
@@ -122,7 +138,7 @@ def test_a_second_run_skips_everything_and_adds_nothing(batch):
     _, docs, db, _, _ = batch
     before = _rows(db, "SELECT count(*) FROM documents")[0][0], _rows(db, "SELECT count(*) FROM findings")[0][0]
     again = audit([docs], db, SETTINGS, AuditOptions(jobs=2, progress="none", start_method=FORK))
-    assert (again.ok, again.failed, again.skipped, again.notices) == (0, 0, 8, 0)
+    assert (again.ok, again.failed, again.skipped, again.notices) == (0, 0, 9, 0)
     after = _rows(db, "SELECT count(*) FROM documents")[0][0], _rows(db, "SELECT count(*) FROM findings")[0][0]
     assert after == before
     assert [s for (s,) in _rows(db, "SELECT status FROM runs ORDER BY id")] == ["finished"] * 2
@@ -173,7 +189,7 @@ def test_a_slow_stuck_or_crashing_document_costs_only_itself(tmp_path, monkeypat
     monkeypatch.setattr(Scanner, "scan_path", _misbehave(Scanner.scan_path))
     monkeypatch.setattr(executors, "HARD_KILL_GRACE", 0.5)
     db = tmp_path / "audit.sqlite"
-    options = AuditOptions(jobs=2, timeout=3, progress="none", start_method="fork")
+    options = AuditOptions(jobs=2, timeout=5, progress="none", start_method="fork")
     summary = audit([tmp_path], db, SETTINGS, options)
     status = {Path(p).name: (s, k) for p, s, k in _rows(db, "SELECT path, status, error_kind FROM documents")}
     assert status == {"good-0.pdf": ("ok", None), "good-1.pdf": ("ok", None),

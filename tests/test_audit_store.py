@@ -8,7 +8,7 @@ import subprocess
 import pytest
 
 from barrier_scan.audit.store import (MIGRATIONS, AuditStore, AuditStoreError, DocumentKey,
-                                      DocumentRecord, NoticeRecord, finding_from_row)
+                                      DocumentRecord, NoticeRecord, RunCounts, finding_from_row)
 from barrier_scan.model import Assessment, Clause, Finding, Quantity
 
 FINDING = Finding(
@@ -153,3 +153,10 @@ def test_the_file_opens_in_the_sqlite3_shell(store, run):
     out = subprocess.run(["sqlite3", str(store.path), "SELECT category, severity FROM findings;"],
                          capture_output=True, text=True, check=True).stdout
     assert out.strip() == "turnover|high"
+
+
+def test_a_transaction_left_open_by_an_interrupt_is_rolled_back(store, run):
+    store.conn.execute("BEGIN IMMEDIATE")  # as if Ctrl-C landed just after BEGIN
+    store.conn.execute("UPDATE runs SET n_ok = 99")
+    store.finish_run(run, "interrupted", RunCounts(ok=1))
+    assert [(r["status"], r["n_ok"]) for r in store.runs()] == [("interrupted", 1)]

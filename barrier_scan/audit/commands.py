@@ -67,6 +67,8 @@ def _handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
               help="auto: a bar on a terminal, a log line every 10 s otherwise.")
 @click.option("--worker-memory-mb", type=click.IntRange(min=64), default=None,
               help="Address-space limit per local worker; a document that exceeds it fails alone.")
+@click.option("--pack", "pack_dir", type=click.Path(file_okay=False, exists=True), default=None,
+              help="A rule directory to use instead of the shipped rules/.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="Format of the summary printed at the end.")
 @click.option("--value", type=float, default=None,
@@ -84,7 +86,8 @@ def _handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
 def audit(paths: Sequence[str], db: str, jobs: Optional[int], executor: str,
           scheduler: Optional[str], timeout: float, max_pages: int, max_bytes: int,
           retry_failed: bool, documents_dirs: Sequence[str], progress: str,
-          worker_memory_mb: Optional[int], fmt: str, value: Optional[float], currency: str,
+          worker_memory_mb: Optional[int], pack_dir: Optional[str], fmt: str,
+          value: Optional[float], currency: str,
           jurisdiction: str, procurement_date: Optional[dt.datetime], no_model: bool,
           extractor: str) -> None:
     """Audit PATHS (files, folders, ZIP tender packs, OCDS JSON/JSONL) into a SQLite database.
@@ -114,7 +117,7 @@ def audit(paths: Sequence[str], db: str, jobs: Optional[int], executor: str,
     options = AuditOptions(jobs=jobs, executor=executor, scheduler=scheduler, timeout=timeout,
                            retry_failed=retry_failed, progress=progress,
                            documents_dirs=tuple(Path(d) for d in documents_dirs),
-                           worker_memory_mb=worker_memory_mb)
+                           worker_memory_mb=worker_memory_mb, rules_dir=pack_dir)
     summary = run_audit(paths, db, settings, options)
     if fmt == "json":
         click.echo(json.dumps(summary.to_dict(), indent=2, ensure_ascii=False))

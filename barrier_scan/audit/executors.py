@@ -91,6 +91,11 @@ class Executor(Protocol):
 # -- the worker side (shared by both executors) ------------------------------------------------
 # The Scanner a forked worker inherits from the parent (set only around LocalExecutor.start).
 _FORKED_SCANNER: Any = None
+# The parent's ends of the workers' pipes. A forked worker inherits copies of them and must
+# close them: while any process holds a pipe's parent end, its worker never sees EOF, and
+# workers would outlive a parent killed with kill -9.
+_PARENT_ENDS: list[Connection] = []
+PARENT_CHECK_SECONDS = 1.0  # how often an idle worker checks that its parent is alive
 
 
 class DocumentTimeout(BaseException):
@@ -171,6 +176,10 @@ def _on_alarm(signum: int, frame: Any) -> None:
 def _worker_main(conn: Connection, base: ScanSettings, rules_dir: Optional[str],
                  timeout: float, memory_mb: Optional[int]) -> None:
     """A local worker: build one Scanner, then scan documents until told to stop."""
+    for inherited in _PARENT_ENDS:
+        inherited.close()
+    _PARENT_ENDS.clear()
+    parent_pid = os.getppid()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops us
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler, when forked
     if memory_mb:
@@ -195,8 +204,11 @@ def _worker_main(conn: Connection, base: ScanSettings, rules_dir: Optional[str],
     conn.send(("ready", scanner.version, os.getpid()))
     while True:
         try:
+            while not conn.poll(PARENT_CHECK_SECONDS):
+                if os.getppid() != parent_pid:  # the parent has gone (kill -9): stop
+                    return
             payload = conn.recv()
-        except (EOFError, OSError):  # the parent has gone (even kill -9): stop
+        except (EOFError, OSError):  # the parent has gone: stop
             return
         if payload is None:
             return
@@ -301,12 +313,19 @@ class LocalExecutor:
 
     def _spawn(self) -> _Worker:
         parent, child = self._ctx.Pipe(duplex=True)
+        _PARENT_ENDS.append(parent)
         proc = self._ctx.Process(  # type: ignore[attr-defined]
             target=_worker_main, name="barrier-scan-worker", daemon=True,
             args=(child, self.settings, self.rules_dir, self.timeout, self.memory_mb))
         proc.start()
         child.close()
         return _Worker(process=proc, conn=parent)
+
+    @staticmethod
+    def _forget(conn: Connection) -> None:
+        if conn in _PARENT_ENDS:
+            _PARENT_ENDS.remove(conn)
+        conn.close()
 
     def start(self) -> str:
         global _FORKED_SCANNER
@@ -382,7 +401,7 @@ class LocalExecutor:
         if kill and old.process.is_alive():
             old.process.kill()
         old.process.join(5 if not kill else 1)
-        old.conn.close()
+        self._forget(old.conn)
         self.workers[i] = self._spawn()
 
     def run(self, tasks: Iterator[Task]) -> Iterator[Outcome]:
@@ -436,7 +455,7 @@ class LocalExecutor:
             if w.process.is_alive():
                 w.process.kill()
                 w.process.join(1)
-            w.conn.close()
+            self._forget(w.conn)
         self.workers = []
         if self.start_method == "fork":
             global _FORKED_SCANNER

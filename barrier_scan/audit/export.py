@@ -28,6 +28,7 @@ DOCUMENT_CSV_COLUMNS = (
     "path", "status", "error_kind", "error_message", "pages", "clauses", "n_findings",
     "value_amount", "value_currency", "value_source", "regime", "jurisdiction", "ocid", "seconds",
     "peak_rss_mb", "size_bytes", "content_sha256", "scanner_version", "run_id", "scanned_at",
+    "paths",
 )
 NOTICE_CSV_COLUMNS = (
     "source", "ocid", "notice_id", "authority", "title", "value_amount", "value_currency",
@@ -57,7 +58,9 @@ def export_csv(store: AuditStore, out: TextIO, table: str = "findings") -> int:
     if table == "findings":
         columns, rows = FINDING_CSV_COLUMNS, _finding_rows(store)
     elif table == "documents":
-        columns, rows = DOCUMENT_CSV_COLUMNS, (dict(r) for r in store.documents())
+        seen = _paths_by_document(store)
+        columns = DOCUMENT_CSV_COLUMNS
+        rows = ({**dict(r), "paths": "; ".join(seen.get(r["id"], []))} for r in store.documents())
     elif table == "notices":
         columns, rows = NOTICE_CSV_COLUMNS, _notice_rows(store)
     else:
@@ -86,6 +89,15 @@ def _finding_rows(store: AuditStore) -> Iterator[dict[str, Any]]:
         row["legal"] = "; ".join(json.loads(row["legal"]))
         row["terms"] = " ".join(json.loads(row["terms"]))
         yield row
+
+
+def _paths_by_document(store: AuditStore) -> dict[int, list[str]]:
+    """Every path each document was seen at (the same bytes under several names)."""
+    seen: dict[int, list[str]] = {}
+    for doc_id, path in store.conn.execute(
+            "SELECT document_id, path FROM document_paths ORDER BY document_id, path"):
+        seen.setdefault(doc_id, []).append(path)
+    return seen
 
 
 def _notice_rows(store: AuditStore) -> Iterator[dict[str, Any]]:
@@ -120,13 +132,15 @@ def export_jsonl(store: AuditStore, out: TextIO, table: Optional[str] = None) ->
 
 def document_objects(store: AuditStore) -> Iterator[dict[str, Any]]:
     """Each document as `DocumentResult.to_dict()` plus its audit columns."""
+    seen = _paths_by_document(store)
     for r in store.documents():
         value = None
         if r["value_amount"] is not None:
             value = {"amount": r["value_amount"], "currency": r["value_currency"],
                      "source": r["value_source"]}
         yield {
-            "type": "document", "path": r["path"], "status": r["status"],
+            "type": "document", "path": r["path"], "paths": seen.get(r["id"], [r["path"]]),
+            "status": r["status"],
             "error_kind": r["error_kind"], "error_message": r["error_message"],
             "pages": r["pages"], "sha256": r["content_sha256"], "value": value,
             "metadata": json.loads(r["metadata"]), "jurisdiction": r["jurisdiction"],

@@ -81,7 +81,7 @@ class AuditSummary:
 
     db: str
     run_id: int
-    status: str = "running"  # finished | interrupted
+    status: str = "running"  # finished | interrupted | error
     scanner_version: str = ""
     ok: int = 0
     failed: int = 0
@@ -186,7 +186,7 @@ def audit(paths: Sequence[Union[str, os.PathLike[str]]], db: Union[str, os.PathL
             if ready is not None:
                 summary.scan_seconds = time.monotonic() - ready
             if summary.status == "running":  # an exception is on its way out
-                summary.status = "interrupted"
+                summary.status = "error"
             counts.ok, counts.failed, counts.skipped = summary.ok, summary.failed, summary.skipped
             counts.pages = summary.pages
             store.finish_run(run_id, summary.status, counts)

@@ -10,7 +10,7 @@ Schema (version 1). Times are ISO 8601 UTC text; JSON columns hold `to_dict()` s
     meta(key PRIMARY KEY, value)            schema_version, created_by
     runs(id, started_at, finished_at, status, tool_version, scanner_version, executor, jobs,
          paths JSON, settings JSON, host, pid, n_ok, n_failed, n_skipped, n_pages, n_notices)
-        status: running | finished | interrupted | abandoned (its process died: kill -9)
+        status: running | finished | interrupted | error | abandoned (its process died: kill -9)
     notices(id, run_id, source, ocid, release_id, notice_id, authority, title,
             value_amount, value_currency, procurement_method, procurement_method_details,
             main_category, published, tender_end, response_days, contract_start, contract_end,
@@ -566,6 +566,8 @@ class _Transaction:
         self.conn = conn
 
     def __enter__(self) -> sqlite3.Connection:
+        if self.conn.in_transaction:  # an interrupt landed between BEGIN and the block
+            self.conn.execute("ROLLBACK")
         self.conn.execute("BEGIN IMMEDIATE")
         return self.conn
 

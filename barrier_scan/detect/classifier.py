@@ -77,7 +77,7 @@ class ModelMismatchWarning(UserWarning):
 # The pipeline
 
 
-class CompactTfidfVectorizer(TfidfVectorizer):
+class CompactTfidfVectorizer(TfidfVectorizer):  # type: ignore[misc]
     """TfidfVectorizer whose saved state holds the vocabulary as one array of terms.
 
     skops writes a dict entry by entry into its JSON schema: a 20,000-term vocabulary made
@@ -437,7 +437,7 @@ class ClauseClassifier:
         proba = np.zeros((len(texts), len(self.categories)), dtype=np.float64)
         keep = np.flatnonzero(gate_mask(self.gate, texts))
         if keep.size:
-            x = self._features.transform([texts[i] for i in keep])
+            x = self._features.transform([texts[int(i)] for i in keep])
             proba[keep] = np.asarray(self._clf.predict_proba(x)).reshape(keep.size, -1)
         return proba
 
@@ -495,7 +495,7 @@ class ClauseClassifier:
 
     @cached_property
     def _feature_names(self) -> np.ndarray:
-        return self._features.get_feature_names_out()
+        return np.asarray(self._features.get_feature_names_out(), dtype=object)
 
     @cached_property
     def _coefficients(self) -> list[np.ndarray]:
@@ -648,7 +648,7 @@ def _read_sidecar(path: Path) -> dict[str, Any]:
     if unknown:
         raise ModelError(f"model sidecar names unknown categories ({', '.join(unknown)}); "
                          "run `barrier-scan train`", file=str(path))
-    return meta
+    return dict(meta)
 
 
 def _mismatches(meta: Mapping[str, Any], corpus_sha256: Optional[str]) -> list[str]:
@@ -669,8 +669,8 @@ def _linear_coefficients(estimator: Any) -> np.ndarray:
     if hasattr(estimator, "coef_"):
         return np.asarray(estimator.coef_).ravel()
     if hasattr(estimator, "calibrated_classifiers_"):
-        return np.mean([np.asarray(c.estimator.coef_).ravel()
-                        for c in estimator.calibrated_classifiers_], axis=0)
+        return np.asarray(np.mean([np.asarray(c.estimator.coef_).ravel()
+                                   for c in estimator.calibrated_classifiers_], axis=0))
     # a constant predictor (a label absent from a fold) has no features to name
     return np.zeros(0)
 

@@ -9,6 +9,9 @@
   docs/classifier.md) and the clause shows none of the exclusion contexts (negation, "or
   equivalent", award stage ...) that the category's rules are written `unless:`. The model
   cannot see why a look-alike is fair; the rule pack already says, so it has the last word.
+- A model-only finding must also read as a requirement: at least `MODEL_ONLY_MIN_WORDS` words
+  and a cue of the pack's `requirement` context ("must", "minimum", "will be rejected" ...).
+  Headings, list fragments ("- Current Ratio") and questions are not barriers on their own.
 """
 from __future__ import annotations
 
@@ -22,6 +25,8 @@ if TYPE_CHECKING:
     from ..rulepack import RulePack
 
 COMBINED_DETECTOR = "rules+model"
+REQUIREMENT_CONTEXT = "requirement"
+MODEL_ONLY_MIN_WORDS = 8  # shorter clauses are headings, table labels or list fragments
 
 
 def agreed_confidence(rule_confidence: float, model_confidence: float) -> float:
@@ -45,9 +50,18 @@ def exclusion_vetoes(pack: "RulePack") -> dict[str, Pattern[str]]:
     return vetoes
 
 
+def requirement_gate(pack: "RulePack") -> Optional[Pattern[str]]:
+    """One regex over the pack's `requirement` cues, or None if the pack has none."""
+    context = pack.contexts.get(REQUIREMENT_CONTEXT)
+    if not context:
+        return None
+    return re.compile("|".join(f"(?:{c})" for c in context.cues), re.IGNORECASE)
+
+
 def combine(rule_findings: Sequence[Finding], model_findings: Sequence[Finding],
             thresholds: Optional[Mapping[str, float]] = None,
-            vetoes: Optional[Mapping[str, Pattern[str]]] = None) -> list[Finding]:
+            vetoes: Optional[Mapping[str, Pattern[str]]] = None,
+            requirement: Optional[Pattern[str]] = None) -> list[Finding]:
     """One list of findings, sorted by file, position and category.
 
     rule_findings: from the rule engine (any detector other than the model).
@@ -57,6 +71,8 @@ def combine(rule_findings: Sequence[Finding], model_findings: Sequence[Finding],
     vetoes: per-category exclusion regexes (`exclusion_vetoes(pack)`); a model-only finding
         whose clause matches its category's veto is dropped. Agreement is never vetoed: the
         rule has already checked its own exclusions.
+    requirement: `requirement_gate(pack)`; when given, a model-only finding needs a cue of it
+        and at least MODEL_ONLY_MIN_WORDS words.
     """
     by_key: dict[tuple[str, str], list[int]] = defaultdict(list)
     for i, f in enumerate(rule_findings):
@@ -69,7 +85,8 @@ def combine(rule_findings: Sequence[Finding], model_findings: Sequence[Finding],
                     if _overlaps(rule_findings[i], m)]
         for i in agreeing:
             merged[i] = _agree(merged[i], m)
-        if not agreeing and _keeps(m, thresholds) and not _vetoed(m, vetoes):
+        if not agreeing and _keeps(m, thresholds) and not _vetoed(m, vetoes) \
+                and _reads_as_requirement(m, requirement):
             model_only.append(m)
     return sorted(merged + model_only, key=_position)
 
@@ -88,6 +105,13 @@ def _keeps(finding: Finding, thresholds: Optional[Mapping[str, float]]) -> bool:
 def _vetoed(finding: Finding, vetoes: Optional[Mapping[str, Pattern[str]]]) -> bool:
     veto = vetoes.get(finding.category) if vetoes else None
     return bool(veto and veto.search(finding.clause.text))
+
+
+def _reads_as_requirement(finding: Finding, requirement: Optional[Pattern[str]]) -> bool:
+    if requirement is None:
+        return True
+    text = finding.clause.text
+    return len(text.split()) >= MODEL_ONLY_MIN_WORDS and bool(requirement.search(text))
 
 
 def _overlaps(a: Finding, b: Finding) -> bool:
