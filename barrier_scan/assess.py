@@ -269,11 +269,10 @@ def days_limit(f: Finding, ctx: AssessContext) -> Verdict:
 def term_years(f: Finding, ctx: AssessContext) -> Verdict:
     """Framework (4 years) or contract (5 years) term, counting extensions."""
     limit = float(ctx.thresholds.get("limit_years", 4))
-    durations = [y for q in _of_kind(f, "duration") if (y := _years(q)) and y >= 0.5]
+    durations = [(q.start, y) for q in _of_kind(f, "duration") if (y := _years(q)) and y >= 0.5]
     if not durations:
         return Verdict(True, "a long term without a stated length")
-    text = f.clause.text.lower()
-    total = sum(durations) if re.search(r"extend|extension|further|plus|\+", text) and len(durations) > 1 else max(durations)
+    total = total_term(f.clause.text, durations)
     if round(total, 3) > limit:
         return Verdict(True, f"term of {total:g} years including extensions; limit {limit:g}", "high" if total >= limit + 2 else "medium",
                        None, total, limit, True)
@@ -440,20 +439,38 @@ def _term_years(text: str) -> Optional[float]:
 
 
 CONTRACT_TERM_RE = re.compile(
-    r"\b(?:contract|agreement|framework|service|services)\b[^.;]{0,60}\b(?:term|period|duration|run|last|for|over)\b", re.I)
+    r"\b(?:contract|agreement|framework|service|services)\b[^.;]{0,60}\b(?:term|period|duration|run|last|for|over)\b"
+    r"|\b(?:option|options) to extend\b|\bextension periods?\b", re.I)
+TERM_HEADING_RE = re.compile(r"\b(?:duration|term|contract period|period of (?:the )?contract)\b", re.I)
+EXTEND_RE = re.compile(r"\b(?:extend|extension|further|plus)\b|\+", re.I)
+NOT_A_TERM_RE = re.compile(r"experience|trading|accounts|established|insurance|turnover|warranty|defects", re.I)
+
+
+def total_term(text: str, durations: Sequence[tuple[int, float]]) -> float:
+    """Initial term plus the first extension stated after "extend"; a breakdown in brackets
+    ("2 years (1 year plus 1 year)") is not counted twice. `durations`: (offset, years)."""
+    if not durations:
+        return 0.0
+    m = EXTEND_RE.search(text)
+    if not m or len(durations) == 1:
+        return max(y for _, y in durations)
+    before = [y for pos, y in durations if pos < m.start()]
+    after = [y for pos, y in durations if pos >= m.start()]
+    if not before or not after:
+        return max(y for _, y in durations)
+    return before[0] + after[0]
 
 
 def find_contract_term(clauses: Sequence[Clause]) -> Optional[float]:
     """The contract's term in years, with extensions, from the first clause that states it."""
     for clause in clauses:
-        if not CONTRACT_TERM_RE.search(clause.text) or re.search(
-                r"experience|trading|accounts|established|insurance|turnover|warranty|defects", clause.text, re.I):
+        stated = CONTRACT_TERM_RE.search(clause.text) or any(TERM_HEADING_RE.search(h) for h in clause.heading)
+        if not stated or NOT_A_TERM_RE.search(clause.text):
             continue
-        years = [y for q in parse_quantities(clause.text) if q.kind == "duration"
-                 and (y := _years(q)) and 0.5 <= y <= 25]
-        if years:
-            extend = re.search(r"extend|extension|further|plus|\+", clause.text, re.I)
-            return sum(years) if extend and len(years) > 1 else max(years)
+        durations = [(q.start, y) for q in parse_quantities(clause.text) if q.kind == "duration"
+                     and (y := _years(q)) and 0.5 <= y <= 25]
+        if durations:
+            return total_term(clause.text, durations)
     return None
 
 

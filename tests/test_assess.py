@@ -28,8 +28,8 @@ def days(n: float) -> Quantity:
     return Quantity("duration", n, "days", f"{n:g} days", days=n)
 
 
-def years(n: float) -> Quantity:
-    return Quantity("duration", n, "years", f"{n:g} years", days=n * 365)
+def years(n: float, start: int = 0) -> Quantity:
+    return Quantity("duration", n, "years", f"{n:g} years", start=start, days=n * 365)
 
 
 def run(test: str, f: Finding, value: "float | None" = None, regime: Regime = PCR,
@@ -118,7 +118,8 @@ def test_payment_end_of_month_counts_worst_case() -> None:
 @pytest.mark.parametrize("parts,flag", [((4,), False), ((4.01,), True), ((2, 2), False), ((4, 2), True)])
 def test_framework_term_boundary(parts: tuple, flag: bool) -> None:
     text = "framework for an initial period with an option to extend for a further period"
-    v = run("term_years", finding(text, *(years(p) for p in parts)), None, limit_years=4)
+    # the first duration sits before "extend", the others after it
+    v = run("term_years", finding(text, *(years(p, start=i * 60) for i, p in enumerate(parts))), None, limit_years=4)
     assert v.keep is flag
 
 
@@ -173,3 +174,11 @@ def test_contract_value_from_document_text() -> None:
     doc = Document("d", [Block(text, "d", 2, 0, len(text))], 2, "0")
     v = find_contract_value(doc, [clause], ScanSettings())
     assert v is not None and v.amount == 400_000 and v.source == "document" and v.page == 2
+
+
+def test_term_breakdown_in_brackets_is_not_counted_twice() -> None:
+    from barrier_scan.assess import find_contract_term
+
+    text = "3 years with the option to extend for a further 2 years (1 year plus 1 year)"
+    clause = Clause(text=text, file="t", page=1, start=0, end=len(text), heading=("Duration of the contract",))
+    assert find_contract_term([clause]) == 5
