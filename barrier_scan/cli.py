@@ -6,70 +6,20 @@ become one line on stderr (naming the file and what to do) and exit status 2; no
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any, Callable, Optional, Sequence
 
 import click
 
 from . import __version__
-from .errors import BarrierScanError
+from .console import EXIT_FINDINGS, EXIT_INPUT, fail, handle_errors, write_output
 from .model import SEVERITY_RANK, DocumentResult, ScanReport
 from .settings import CURRENCIES, JURISDICTIONS, ScanSettings
 
-EXIT_FINDINGS = 1
-EXIT_INPUT = 2
 SCAN_FORMATS = ("json", "markdown", "md", "html", "csv", "pdf", "referral")
-
-
-def fail(message: str) -> "click.exceptions.Exit":
-    click.echo(f"barrier-scan: {message}", err=True)
-    return click.exceptions.Exit(EXIT_INPUT)
-
-
-def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn library errors into one line on stderr and exit status 2."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except BarrierScanError as exc:
-            raise fail(str(exc))
-        except OSError as exc:
-            raise fail(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "))
-    return wrapper
-
-
-def write_output(data: "str | bytes", output: Optional[str]) -> None:
-    """Print, or write atomically: a half-written report never replaces a good one."""
-    if not output or output == "-":
-        if isinstance(data, bytes):
-            sys.stdout.buffer.write(data)
-        else:
-            click.echo(data, nl=not data.endswith("\n"))
-        return
-    target = Path(output)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data if isinstance(data, bytes) else data.encode("utf-8"))
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp creates 0600; a report is an ordinary file
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def render_report(report: ScanReport, fmt: str, template_dir: Optional[str] = None) -> "str | bytes":

@@ -2,41 +2,13 @@
 `detect.classifier` and `evaluate`."""
 from __future__ import annotations
 
-import functools
 import json
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any, Optional
 
 import click
 
-from .errors import BarrierScanError
-
-EXIT_INPUT = 2
-
-
-def _one_line_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Library errors become one line on stderr and exit status 2, as in cli.py."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except BarrierScanError as exc:
-            click.echo(f"barrier-scan: {exc}", err=True)
-            raise click.exceptions.Exit(EXIT_INPUT)
-        except OSError as exc:
-            click.echo(f"barrier-scan: {exc.filename or ''}: {exc.strerror or exc}", err=True)
-            raise click.exceptions.Exit(EXIT_INPUT)
-    return wrapper
-
-
-def _emit(text: str, output: Optional[str]) -> None:
-    if output and output != "-":
-        Path(output).parent.mkdir(parents=True, exist_ok=True)
-        Path(output).write_text(text, encoding="utf-8")
-    else:
-        click.echo(text, nl=not text.endswith("\n"))
-
+from .console import handle_errors, write_output
 
 def _pipeline_choice() -> "click.Choice[str]":
     from .detect.classifier import PIPELINE_KINDS
@@ -60,7 +32,7 @@ pipeline_option = click.option("--pipeline", "kind", type=_pipeline_choice(), de
 @pipeline_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("-o", "--output", default=None, help="Write the training summary here instead of stdout.")
-@_one_line_errors
+@handle_errors
 def train(corpus_path: Optional[str], model_dir: Optional[str], seed: Optional[int],
           kind: Optional[str], fmt: str, output: Optional[str]) -> None:
     """Train the clause classifier on the labelled corpus and save it beside its sidecar.
@@ -87,9 +59,9 @@ def train(corpus_path: Optional[str], model_dir: Optional[str], seed: Optional[i
     summary = dict(classifier.meta, model=str(model_path), sidecar=str(sidecar_path),
                    gate_blocked_positives=blocked)
     if fmt == "json":
-        _emit(json.dumps(summary, indent=2) + "\n", output)
+        write_output(json.dumps(summary, indent=2) + "\n", output)
         return
-    _emit(_training_text(summary), output)
+    write_output(_training_text(summary), output)
 
 
 def _training_text(summary: dict[str, Any]) -> str:
@@ -121,7 +93,7 @@ def _training_text(summary: dict[str, Any]) -> str:
 @pipeline_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("-o", "--output", default=None, help="Write the report here instead of stdout.")
-@_one_line_errors
+@handle_errors
 def evaluate(corpus_path: Optional[str], no_corpus: bool, data_dirs: tuple[str, ...], as_: str,
              cache_dir: Optional[str], seed: Optional[int], kind: Optional[str], fmt: str,
              output: Optional[str]) -> None:
@@ -147,4 +119,4 @@ def evaluate(corpus_path: Optional[str], no_corpus: bool, data_dirs: tuple[str, 
                             progress=lambda message: click.echo(message + " ...", err=True))
     if not report:
         raise click.UsageError("nothing to evaluate: drop --no-corpus or give --data DIR")
-    _emit(json.dumps(report, indent=2) + "\n" if fmt == "json" else format_report(report), output)
+    write_output(json.dumps(report, indent=2) + "\n" if fmt == "json" else format_report(report), output)

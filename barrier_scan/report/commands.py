@@ -6,59 +6,17 @@ Errors are one line on stderr and exit status 2, as everywhere in barrier-scan.
 """
 from __future__ import annotations
 
-import functools
-import os
-import sys
-import tempfile
 from pathlib import Path
-from typing import Any, Callable, Optional, Sequence
+from typing import Optional, Sequence
 
 import click
 
-from ..errors import BarrierScanError
+from ..console import handle_errors, write_output
 from ..model import ScanReport
 from . import FORMATS, render
 from .diff import DIFF_FORMATS, diff_reports, render_diff
 from .from_json import ReportInputError, load_report
 from .summary import SUMMARY_FORMATS, load_results, render_summary, summarise
-
-EXIT_INPUT = 2
-
-
-def one_line_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except BarrierScanError as exc:
-            click.echo(f"barrier-scan: {exc}", err=True)
-            raise click.exceptions.Exit(EXIT_INPUT)
-        except OSError as exc:
-            click.echo(f"barrier-scan: {exc.filename or ''}: {exc.strerror or exc}".replace(": : ", ": "), err=True)
-            raise click.exceptions.Exit(EXIT_INPUT)
-    return wrapper
-
-
-def write(data: "str | bytes", output: Optional[str]) -> None:
-    """Print, or write atomically so a half-written report never replaces a good one."""
-    if not output or output == "-":
-        if isinstance(data, bytes):
-            sys.stdout.buffer.write(data)
-            sys.stdout.buffer.flush()
-        else:
-            click.echo(data, nl=not data.endswith("\n"))
-        return
-    target = Path(output)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data if isinstance(data, bytes) else data.encode("utf-8"))
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
 
 def load_or_scan(path: str, value: Optional[float], currency: str) -> ScanReport:
     """A saved JSON result as it is; any other file is scanned now."""
@@ -89,7 +47,7 @@ template_option = click.option("--template-dir", type=click.Path(file_okay=False
               help="html, md, pdf, csv and json are case reports; referral drafts a complaint to the review service.")
 @output_option
 @template_option
-@one_line_errors
+@handle_errors
 def report_command(result: str, fmt: str, output: Optional[str], template_dir: Optional[str]) -> None:
     """Render a saved JSON scan RESULT as a case report, without scanning again.
 
@@ -99,7 +57,7 @@ def report_command(result: str, fmt: str, output: Optional[str], template_dir: O
         barrier-scan report itt.json --format pdf -o itt-case.pdf
         barrier-scan report itt.json --format referral -o complaint.txt
     """
-    write(render(load_report(result), fmt, template_dir=template_dir), output)
+    write_output(render(load_report(result), fmt, template_dir=template_dir), output)
 
 
 @click.command("diff")
@@ -110,7 +68,7 @@ def report_command(result: str, fmt: str, output: Optional[str], template_dir: O
 @click.option("--currency", default="GBP", show_default=True, help="Currency of --value.")
 @output_option
 @template_option
-@one_line_errors
+@handle_errors
 def diff_command(old: str, new: str, fmt: str, value: Optional[float], currency: str, output: Optional[str],
                  template_dir: Optional[str]) -> None:
     """Compare two drafts of a tender: barriers fixed, introduced, reworded and unchanged.
@@ -123,7 +81,7 @@ def diff_command(old: str, new: str, fmt: str, value: Optional[float], currency:
         barrier-scan diff v1.json v2.json --format html -o changes.html
     """
     d = diff_reports(load_or_scan(old, value, currency), load_or_scan(new, value, currency))
-    write(render_diff(d, fmt, template_dir=template_dir), output)
+    write_output(render_diff(d, fmt, template_dir=template_dir), output)
 
 
 @click.command("summary")
@@ -131,7 +89,7 @@ def diff_command(old: str, new: str, fmt: str, value: Optional[float], currency:
 @click.option("--format", "fmt", type=click.Choice(SUMMARY_FORMATS), default="html", show_default=True)
 @output_option
 @template_option
-@one_line_errors
+@handle_errors
 def summary_command(inputs: Sequence[str], fmt: str, output: Optional[str], template_dir: Optional[str]) -> None:
     """Summarise many scanned tenders: totals, barriers by category and authority, the
     worst tenders and the trend by publication month, with charts.
@@ -149,5 +107,5 @@ def summary_command(inputs: Sequence[str], fmt: str, output: Optional[str], temp
         raise ReportInputError("no readable JSON results found; give files or directories written by "
                                "'barrier-scan scan --format json'" + (f" ({skipped[0]})" if skipped else ""),
                                ", ".join(inputs))
-    write(render_summary(summarise(results, skipped=skipped), fmt, template_dir=template_dir), output)
+    write_output(render_summary(summarise(results, skipped=skipped), fmt, template_dir=template_dir), output)
 
