@@ -15,7 +15,12 @@ from typing import Any, Callable, Optional, Sequence
 import click
 
 from . import __version__
+from .audit.commands import audit as audit_command
+from .audit.commands import export as export_command
 from .console import EXIT_FINDINGS, EXIT_INPUT, fail, handle_errors, write_output
+from .report.commands import diff_command, report_command, summary_command
+from .train_commands import evaluate as evaluate_command
+from .train_commands import train as train_command
 from .model import SEVERITY_RANK, DocumentResult, ScanReport
 from .settings import CURRENCIES, JURISDICTIONS, ScanSettings
 
@@ -259,26 +264,14 @@ def debug_clauses(file: str) -> None:
         click.echo(f"p{c.page} {c.number or '-':10s} {c.heading_path or '-'}\n    {c.text}")
 
 
-def _register_optional_commands() -> None:
-    """Commands that live beside their library module (reports, audit, training)."""
-    import importlib
-
-    for module, names in (
-        ("barrier_scan.report.commands", ("diff", "summary", "report")),
-        ("barrier_scan.audit.commands", ("audit", "export")),
-        ("barrier_scan.train_commands", ("train", "evaluate")),
-    ):
-        try:
-            mod = importlib.import_module(module)
-        except ImportError:
-            continue
-        for name in names:
-            command = getattr(mod, f"{name}_command", None) or getattr(mod, name, None)
-            if isinstance(command, click.Command):
-                cli.add_command(command, name)
-
-
-_register_optional_commands()
+# Commands that live beside their library modules.
+cli.add_command(report_command, "report")
+cli.add_command(diff_command, "diff")
+cli.add_command(summary_command, "summary")
+cli.add_command(audit_command, "audit")
+cli.add_command(export_command, "export")
+cli.add_command(train_command, "train")
+cli.add_command(evaluate_command, "evaluate")
 
 
 def main(argv: Optional[Sequence[str]] = None) -> None:

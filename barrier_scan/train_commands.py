@@ -9,18 +9,14 @@ from typing import Any, Optional
 import click
 
 from .console import handle_errors, write_output
-
-def _pipeline_choice() -> "click.Choice[str]":
-    from .detect.classifier import PIPELINE_KINDS
-    return click.Choice(PIPELINE_KINDS)
-
+from .detect import PIPELINE_KINDS
 
 corpus_option = click.option(
     "--corpus", "corpus_path", type=click.Path(exists=True, file_okay=True, dir_okay=True),
     default=None, help="Corpus directory of *.jsonl (default: the shipped corpus/clauses).")
 seed_option = click.option("--seed", type=int, default=None,
                            help="Random seed for the pipeline (default: the fixed project seed).")
-pipeline_option = click.option("--pipeline", "kind", type=_pipeline_choice(), default=None,
+pipeline_option = click.option("--pipeline", "kind", type=click.Choice(PIPELINE_KINDS), default=None,
                                help="Pipeline to train or measure (default: lr).")
 
 

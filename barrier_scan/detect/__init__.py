@@ -9,6 +9,10 @@ from typing import Protocol, Sequence, runtime_checkable
 
 from ..model import Clause, Finding
 
+# The classifier pipelines `barrier-scan train --pipeline` can build (detect/classifier.py).
+# Kept here so the CLI can list them without importing scikit-learn.
+PIPELINE_KINDS = ("lr", "svc", "lr-ngrams", "lr-words")
+
 
 @runtime_checkable
 class Detector(Protocol):

@@ -33,6 +33,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from ..errors import ModelError
+from . import PIPELINE_KINDS  # noqa: F401 - re-exported; kept light for the CLI
 from ..model import CATEGORIES, CATEGORY_TITLES, Clause, Finding
 from ..resources import models_dir
 
@@ -243,7 +244,6 @@ def build_pipeline(seed: int = DEFAULT_SEED, kind: str = DEFAULT_KIND,
     return Pipeline([("features", features), ("clf", OneVsRestClassifier(base))])
 
 
-PIPELINE_KINDS = ("lr", "svc", "lr-ngrams", "lr-words")
 
 
 # ---------------------------------------------------------------------------------------
