@@ -153,3 +153,15 @@ def test_cli_writes_each_format_atomically(tender_pdf: Path, tmp_path: Path, fmt
     assert result.exit_code == 0, result.output
     assert "4.2.1 Bidders must have a minimum annual turnover" in out.read_text(encoding="utf-8")
     assert not list(out.parent.glob("*.part"))
+
+
+def test_stored_zip_pack_with_a_pdf_first_is_read_as_a_pack(scanner: Scanner, tmp_path: Path, tender_pdf: Path) -> None:
+    import zipfile
+
+    pack = tmp_path / "stored.zip"
+    with zipfile.ZipFile(pack, "w", zipfile.ZIP_STORED) as zf:
+        zf.writestr("itt.pdf", tender_pdf.read_bytes())
+        zf.writestr("terms.txt", "Invoices will be paid within 60 days of receipt.\n")
+    result = scanner.scan_path(pack)
+    files = {f.clause.file.rsplit("!", 1)[-1] for f in result.findings}
+    assert {"itt.pdf", "terms.txt"} <= files

@@ -92,10 +92,12 @@ def detect_type(data: bytes, name: str) -> str:
     """
     head = data[:PDF_MAGIC_WINDOW]
     suffix = _suffix(name)
-    if _PDF_MAGIC in head:
-        return "pdf"
+    # ZIP first: a stored (uncompressed) pack whose first member is a PDF has "%PDF-" near
+    # its start too, and reading it as one PDF would lose the other members.
     if head.startswith(_ZIP_MAGICS):
         return _zip_kind(data, name)
+    if _PDF_MAGIC in head:
+        return "pdf"
     if head.startswith(_OLE_MAGIC):
         if suffix == ".docx":
             raise EncryptedFile("is a password-protected Word file; save an unprotected copy", name)
