@@ -20,6 +20,7 @@ from .model import BASES, CATEGORIES, SEVERITIES
 from .resources import rules_dir
 
 CONTEXT_FILE = "_context.yaml"
+KEYWORDS_FILE = "_keywords.yaml"
 MIN_EXAMPLES = 5  # per rule, both match and no_match (issue: rule packs)
 QUANTITY_KINDS = ("money", "percent", "duration", "count", "multiple")
 REGIME_KEYS = ("uk-pcr2015", "uk-pa2023", "eu", "generic")
@@ -150,6 +151,8 @@ class RulePack:
     contexts: Mapping[str, ContextCue]
     directory: str
     version: str  # sha256 of every pack file: changes whenever a rule does
+    # per category, the word prefixes one of which a clause must contain to be tried
+    keywords: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def by_id(self, rule_id: str) -> Rule:
         for rule in self.rules:
@@ -206,6 +209,23 @@ def load_contexts(directory: Path) -> dict[str, ContextCue]:
             _check_regex(path, name, f"cues[{i}]", cue)
         contexts[name] = ContextCue(name, spec.get("description", ""), tuple(spec["cues"]))
     return contexts
+
+
+def load_keywords(directory: Path) -> dict[str, tuple[str, ...]]:
+    path = directory / KEYWORDS_FILE
+    if not path.exists():
+        return {}
+    data = _read_yaml(path)
+    if not isinstance(data, dict) or not isinstance(data.get("keywords"), dict):
+        raise RuleFileError(str(path), None, "keywords", "expected a mapping of category to word prefixes")
+    out = {}
+    for category, words in data["keywords"].items():
+        if category not in CATEGORIES:
+            raise RuleFileError(str(path), category, "keywords", f"unknown category '{category}'")
+        if not isinstance(words, list) or not words or not all(isinstance(w, str) and w.strip() for w in words):
+            raise RuleFileError(str(path), category, "keywords", "give a non-empty list of word prefixes")
+        out[category] = tuple(w.strip().lower() for w in words)
+    return out
 
 
 def _build_rule(path: Path, category: str, raw: Any, index: int, contexts: Mapping[str, ContextCue]) -> Rule:
@@ -267,8 +287,9 @@ def load_rules(directory: Optional[Path] = None) -> RulePack:
     rules: list[Rule] = []
     seen: dict[str, str] = {}
     digest = hashlib.sha256()
-    for path in pack_files(directory) + [directory / CONTEXT_FILE]:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for path in pack_files(directory) + [directory / CONTEXT_FILE, directory / KEYWORDS_FILE]:
+        if path.exists():
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
     for path in pack_files(directory):
         for rule in load_pack_file(path, contexts):
             if rule.id in seen:
@@ -277,7 +298,8 @@ def load_rules(directory: Optional[Path] = None) -> RulePack:
             rules.append(rule)
     if not rules:
         raise RuleFileError(str(directory), None, None, "no rule packs (*.yaml) found")
-    return RulePack(tuple(rules), contexts, str(directory), digest.hexdigest()[:16])
+    return RulePack(tuple(rules), contexts, str(directory), digest.hexdigest()[:16],
+                    load_keywords(directory))
 
 
 def lint(pack: RulePack, known_citations: Sequence[str] = ()) -> list[str]:

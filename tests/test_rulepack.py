@@ -102,3 +102,18 @@ def test_rules_cli_list_show_test() -> None:
     tested = runner.invoke(cli, ["rules", "test"])
     assert tested.exit_code == 0, tested.output
     assert " passed, 0 failed" in tested.output
+
+
+def test_keyword_gate_file_errors_name_the_category(pack: Path) -> None:
+    (pack / "_keywords.yaml").write_text("keywords:\n  turnovr: [turnover]\n", encoding="utf-8")
+    with pytest.raises(RuleFileError, match="_keywords.yaml: rule turnovr: field 'keywords': unknown category"):
+        load_rules(pack)
+
+
+def test_keyword_gate_skips_clauses_without_the_topic() -> None:
+    from barrier_scan.detect.rule_engine import RuleEngine
+
+    engine = RuleEngine(load_rules())
+    assert engine.passes_gate("turnover", "A minimum annual TURNOVER of £1m")
+    assert not engine.passes_gate("turnover", "The service runs from Monday to Friday.")
+    assert engine.passes_gate("accreditation", "anything at all")  # no keywords: always tried

@@ -23,6 +23,13 @@ def _compile(pattern: str) -> Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
 
 
+def _compile_any(patterns: Sequence[str]) -> Optional[Pattern[str]]:
+    """One alternation for "any of these": one scan of the clause instead of one per pattern."""
+    if not patterns:
+        return None
+    return _compile("|".join(f"(?:{p})" for p in patterns))
+
+
 def lower_severity(severity: str) -> str:
     i = SEVERITIES.index(severity)  # type: ignore[arg-type]
     return SEVERITIES[max(0, i - 1)]
@@ -31,11 +38,11 @@ def lower_severity(severity: str) -> str:
 @dataclass
 class CompiledRule:
     rule: Rule
-    regexes: tuple[Pattern[str], ...]
+    pattern: Optional[Pattern[str]]  # all regex patterns as one alternation
     token_patterns: tuple[list[dict], ...]
-    requires: tuple[Pattern[str], ...]
-    excludes: tuple[Pattern[str], ...]
-    downgrades: tuple[Pattern[str], ...]
+    requires: tuple[Pattern[str], ...]  # each must match, so kept apart
+    exclude: Optional[Pattern[str]]  # every unless cue and unless_pattern
+    downgrade: Optional[Pattern[str]]
 
 
 class RuleEngine:
@@ -47,6 +54,11 @@ class RuleEngine:
         self.pack = pack
         self.version = pack.version
         self.compiled = [self._compile_rule(r) for r in pack.rules]
+        # one regex per category over its keyword prefixes (rules/_keywords.yaml)
+        self.gates: dict[str, Pattern[str]] = {
+            category: re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + ")", re.IGNORECASE)
+            for category, words in pack.keywords.items()
+        }
 
     @classmethod
     def from_dir(cls, directory: Optional[Path] = None) -> "RuleEngine":
@@ -54,15 +66,14 @@ class RuleEngine:
 
     def _compile_rule(self, rule: Rule) -> CompiledRule:
         contexts = self.pack.contexts
-        excludes = [_compile(c) for name in rule.unless for c in contexts[name].cues]
-        excludes += [_compile(p) for p in rule.unless_patterns]
+        excludes = [c for name in rule.unless for c in contexts[name].cues] + list(rule.unless_patterns)
         return CompiledRule(
             rule=rule,
-            regexes=tuple(_compile(p["regex"]) for p in rule.patterns if "regex" in p),
+            pattern=_compile_any([p["regex"] for p in rule.patterns if "regex" in p]),
             token_patterns=tuple(p["tokens"] for p in rule.patterns if "tokens" in p),
             requires=tuple(_compile(p) for p in rule.requires),
-            excludes=tuple(excludes),
-            downgrades=tuple(_compile(c) for name in rule.downgrade_if for c in contexts[name].cues),
+            exclude=_compile_any(excludes),
+            downgrade=_compile_any([c for name in rule.downgrade_if for c in contexts[name].cues]),
         )
 
     @cached_property
@@ -87,16 +98,16 @@ class RuleEngine:
         return {nlp.vocab.strings[match_id] for match_id, _, _ in matcher(doc)}
 
     def _fires(self, c: CompiledRule, text: str, token_hits: set[str]) -> bool:
-        if not (any(rx.search(text) for rx in c.regexes) or c.rule.id in token_hits):
+        if not ((c.pattern and c.pattern.search(text)) or c.rule.id in token_hits):
             return False
         if not all(rx.search(text) for rx in c.requires):
             return False
-        return not any(rx.search(text) for rx in c.excludes)
+        return not (c.exclude and c.exclude.search(text))
 
     def _finding(self, c: CompiledRule, clause: Clause) -> Finding:
         rule = c.rule
         severity, confidence = rule.severity, rule.confidence
-        if any(rx.search(clause.text) for rx in c.downgrades):
+        if c.downgrade and c.downgrade.search(clause.text):
             severity, confidence = lower_severity(severity), confidence * DOWNGRADE_CONFIDENCE
         quantities = tuple(q for q in parse_quantities(clause.text) if q.kind in rule.quantities) \
             if rule.quantities else ()
@@ -107,11 +118,20 @@ class RuleEngine:
             detector=self.name,
         )
 
+    def passes_gate(self, category: str, text: str) -> bool:
+        gate = self.gates.get(category)
+        return gate is None or gate.search(text) is not None
+
     def detect(self, clauses: Sequence[Clause]) -> list[Finding]:
         findings: list[Finding] = []
         for clause in clauses:
+            open_categories = {cat for cat in self.pack.keywords if self.passes_gate(cat, clause.text)}
+            candidates = [c for c in self.compiled
+                          if c.rule.category in open_categories or c.rule.category not in self.gates]
+            if not candidates:
+                continue
             token_hits = self._token_hits(clause.text)
-            for c in self.compiled:
+            for c in candidates:
                 if self._fires(c, clause.text, token_hits):
                     findings.append(self._finding(c, clause))
         return findings
@@ -121,6 +141,7 @@ class RuleEngine:
         c = next(c for c in self.compiled if c.rule.id == rule_id)
         out = []
         for clause in clauses:
-            if self._fires(c, clause.text, self._token_hits(clause.text)):
+            if self.passes_gate(c.rule.category, clause.text) and \
+                    self._fires(c, clause.text, self._token_hits(clause.text)):
                 out.append(self._finding(c, clause))
         return out
