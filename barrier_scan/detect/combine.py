@@ -35,16 +35,19 @@ def agreed_confidence(rule_confidence: float, model_confidence: float) -> float:
 
 
 def exclusion_vetoes(pack: "RulePack") -> dict[str, Pattern[str]]:
-    """Per category, one regex over the cues of every context its rules list under `unless`.
+    """Per category, one regex over the cues of every context its rules list under `unless`,
+    and over their own `unless_patterns` (statutory registrations, source-code escrow ...).
 
     Built once per rule pack (e.g. in Scanner.__init__) and passed to `combine(vetoes=...)`.
     """
     names: dict[str, set[str]] = defaultdict(set)
+    own: dict[str, list[str]] = defaultdict(list)  # rule-specific look-alikes (unless_patterns)
     for rule in pack.rules:
         names[rule.category].update(rule.unless)
+        own[rule.category].extend(p for p in rule.unless_patterns if p not in own[rule.category])
     vetoes = {}
-    for category, contexts in names.items():
-        cues = [cue for name in sorted(contexts) for cue in pack.contexts[name].cues]
+    for category in set(names) | set(own):
+        cues = [cue for name in sorted(names[category]) for cue in pack.contexts[name].cues] + own[category]
         if cues:
             vetoes[category] = re.compile("|".join(f"(?:{c})" for c in cues), re.IGNORECASE)
     return vetoes
