@@ -5,7 +5,6 @@ Registered in barrier_scan/cli.py with `cli.add_command(audit)` and `cli.add_com
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
 import os
 import sys
@@ -15,30 +14,12 @@ from typing import Any, Callable, Optional, Sequence, TextIO
 
 import click
 
-from ..errors import BarrierScanError
+from ..console import handle_errors
 from ..settings import CURRENCIES, DEFAULT_MAX_BYTES, DEFAULT_MAX_PAGES, JURISDICTIONS, ScanSettings
 from .progress import MODES
 from .runner import DEFAULT_TIMEOUT, EXECUTORS, AuditOptions
 
-EXIT_INPUT = 2
 EXIT_INTERRUPTED = 130  # the shell convention for a run stopped by SIGINT
-
-
-def _handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Library errors become one line on stderr and exit status 2; never a traceback."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except BarrierScanError as exc:
-            click.echo(f"barrier-scan: {exc}", err=True)
-            raise click.exceptions.Exit(EXIT_INPUT)
-        except OSError as exc:
-            click.echo(f"barrier-scan: {exc.filename or ''}: {exc.strerror or exc}".replace(": : ", ": "),
-                       err=True)
-            raise click.exceptions.Exit(EXIT_INPUT)
-    return wrapper
 
 
 @click.command()
@@ -82,7 +63,7 @@ def _handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("--no-model", is_flag=True, help="Rules only: do not run the classifier.")
 @click.option("--extractor", type=click.Choice(["fast", "layout"]), default="fast", show_default=True,
               help="fast: pypdfium2 text with per-page fallback; layout: pdfplumber with tables.")
-@_handle_errors
+@handle_errors
 def audit(paths: Sequence[str], db: str, jobs: Optional[int], executor: str,
           scheduler: Optional[str], timeout: float, max_pages: int, max_bytes: int,
           retry_failed: bool, documents_dirs: Sequence[str], progress: str,
@@ -140,7 +121,7 @@ def audit(paths: Sequence[str], db: str, jobs: Optional[int], executor: str,
               help="What to export (csv default: findings; jsonl default: documents and notices).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default=None,
               help="Write here (atomically) instead of standard output.")
-@_handle_errors
+@handle_errors
 def export(db: str, fmt: str, table: Optional[str], output: Optional[str]) -> None:
     """Export an audit database as CSV, JSON Lines or a summary.
 
