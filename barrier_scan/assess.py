@@ -419,25 +419,6 @@ def assess(findings: Sequence[Finding], pack: RulePack, value: Optional[Contract
 
 # --- the contract's value -----------------------------------------------------------------
 
-TERM_RE = re.compile(
-    r"(?:over|for|term of|period of|duration of)\s+(?:an? )?(?:initial\s+)?(?:the\s+)?(?:initial\s+)?"
-    r"(?:term\s+of\s+|period\s+of\s+)?(\w+|\d+)\s*(?:\(\d+\)\s*)?[- ]?(years?|months?)", re.I)
-WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-                "eight": 8, "nine": 9, "ten": 10, "twelve": 12, "eighteen": 18, "twenty-four": 24,
-                "thirty-six": 36, "forty-eight": 48, "sixty": 60}
-
-
-def _term_years(text: str) -> Optional[float]:
-    m = TERM_RE.search(text)
-    if not m:
-        return None
-    raw = m.group(1).lower()
-    n = float(raw) if raw.isdigit() else WORD_NUMBERS.get(raw)
-    if not n:
-        return None
-    return n / 12.0 if m.group(2).lower().startswith("month") else n
-
-
 CONTRACT_TERM_RE = re.compile(
     r"\b(?:contract|agreement|framework|service|services)\b[^.;]{0,60}\b(?:term|period|duration|run|last|for|over)\b"
     r"|\b(?:option|options) to extend\b|\bextension periods?\b", re.I)
@@ -489,10 +470,10 @@ def find_contract_value(document: Document, clauses: Sequence[Clause],
             if "annual" in kind:
                 continue
             return ContractValue(q.high or q.value, q.unit, "document", text=clause.text, page=clause.page,
-                                 term_years=_term_years(clause.text) or find_contract_term(clauses))
+                                 term_years=find_contract_term([clause]) or find_contract_term(clauses))
     for clause in clauses:
         for q, kind in find_contract_value_statements(clause.text, settings.currency):
-            term = _term_years(clause.text) or 1.0
+            term = find_contract_term([clause]) or 1.0
             return ContractValue((q.high or q.value) * term, q.unit, "document", text=clause.text,
                                  page=clause.page, term_years=term)
     return None

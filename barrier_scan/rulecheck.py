@@ -7,6 +7,7 @@ test ("paid within 30 days" is checked and found fair).
 """
 from __future__ import annotations
 
+import datetime as dt
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,7 +42,7 @@ def example_clause(text: str) -> Clause:
 
 def rule_matches(engine: RuleEngine, rule: Rule, text: str) -> bool:
     lawbook = load_lawbook()
-    regime = lawbook.regime_for("uk", __import__("datetime").date.today())
+    regime = lawbook.regime_for("uk", dt.date.today())
     candidates = engine.detect_rule(rule.id, [example_clause(text)])
     value = ContractValue(rule.example_value, "GBP", "cli") if rule.example_value else None
     kept, _ = assess_all(candidates, engine.pack, value, regime)

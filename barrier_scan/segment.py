@@ -178,7 +178,7 @@ def segment(document: Document) -> list[Clause]:
         elif numbering.kind in ("paren", "half"):
             number = f"{last_dotted}{numbering.number}" if last_dotted else numbering.number
         else:
-            number = last_dotted if block.kind != "table_row" else last_dotted
+            number = last_dotted  # unnumbered text sits under the last numbered clause
         for sent in doc.sents:
             text = sent.text.strip()
             if not text:
