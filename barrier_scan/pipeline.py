@@ -15,7 +15,7 @@ from typing import Iterable, Optional, Sequence, Union
 from . import __version__
 from .assess import assess_all, find_contract_value
 from .detect import Detector
-from .detect.combine import combine, exclusion_vetoes, requirement_gate
+from .detect.combine import combine, exclusion_vetoes, requirement_gate, worth_classifying
 from .detect.rule_engine import RuleEngine
 from .docmeta import describe
 from .errors import BarrierScanError, ModelError
@@ -114,7 +114,8 @@ class Scanner:
         rule_findings = self.rules.detect(clauses)
         if not self.classifier:
             return rule_findings
-        return combine(rule_findings, self.classifier.detect(clauses),
+        scored = worth_classifying(clauses, rule_findings, self.model_requirement)
+        return combine(rule_findings, self.classifier.detect(scored),
                        thresholds=self.classifier.model_only_thresholds, vetoes=self.model_vetoes,
                        requirement=self.model_requirement)
 

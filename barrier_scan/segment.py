@@ -8,11 +8,13 @@ with a sentencizer and our `clause_number` component, run with `nlp.pipe` over a
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, Optional
 
 import spacy
+from spacy.attrs import IDX, LENGTH, LIKE_NUM, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -90,33 +92,60 @@ dept. govt. plc. u.k. a.m. p.m.""".split())
 class ClauseNumber:
     """Keeps a leading clause number ("4.2.1", "(a)") in the first sentence, and splits after
     tokens like "£1m." that hide a full stop from the sentencizer.
+
+    Works from the token offset arrays rather than iterating Token objects: it only touches
+    the few tokens it changes, which matters on a long tender.
     """
 
     def __call__(self, doc: Doc) -> Doc:
-        self._split_after_glued_stops(doc)
-        numbering = read_number(doc.text)
-        if numbering.body_start:
-            for token in doc:
-                if token.idx >= numbering.body_start:
-                    break
-                if token.i > 0:
-                    token.is_sent_start = False
-            for token in doc:
-                if token.idx >= numbering.body_start:
-                    if token.i > 0:
-                        token.is_sent_start = False
-                    break
+        if len(doc) < 2:
+            return doc
+        starts, ends, like_num = _token_arrays(doc)
+        self._split_after_glued_stops(doc, starts, ends, like_num)
+        body_start = read_number(doc.text).body_start
+        if body_start:
+            # every token inside the number, and the first of the body, continue sentence 0
+            first_of_body = bisect_left(starts, body_start)
+            for i in range(1, min(first_of_body + 1, len(doc))):
+                doc[i].is_sent_start = False
         return doc
 
     @staticmethod
-    def _split_after_glued_stops(doc: Doc) -> None:
-        for token in doc[:-1]:
-            text = token.text
-            if len(text) > 1 and text.endswith(".") and text.lower() not in ABBREVIATIONS \
-                    and (any(ch.isdigit() for ch in text) or (token.i > 0 and doc[token.i - 1].like_num)):
-                nxt = doc[token.i + 1]
-                if nxt.text[:1].isupper():
-                    nxt.is_sent_start = True
+    def _split_after_glued_stops(doc: Doc, starts: list[int], ends: list[int],
+                                 like_num: list[int]) -> None:
+        text = doc.text
+        for m in _GLUED_STOP_RE.finditer(text):
+            i = bisect_left(ends, m.end())
+            if i >= len(doc) - 1 or ends[i] != m.end() or ends[i] - starts[i] < 2:
+                continue  # the stop is a token of its own: the sentencizer sees it
+            token = text[starts[i]:ends[i]]
+            if token.lower() not in ABBREVIATIONS \
+                    and (any(ch.isdigit() for ch in token) or (i > 0 and like_num[i - 1])) \
+                    and text[starts[i + 1]:starts[i + 1] + 1].isupper():
+                doc[i + 1].is_sent_start = True
+
+
+_GLUED_STOP_RE = re.compile(r"(?<=\S)\.")
+
+
+def _token_arrays(doc: Doc) -> tuple[list[int], list[int], list[int]]:
+    """Start and end character offsets of each token, and its LIKE_NUM flag."""
+    arr = doc.to_array([IDX, LENGTH, LIKE_NUM])
+    starts = arr[:, 0].tolist()
+    ends = (arr[:, 0] + arr[:, 1]).tolist()
+    return starts, ends, arr[:, 2].tolist()
+
+
+def sentence_spans(doc: Doc) -> list[tuple[int, int]]:
+    """(start_char, end_char) of each sentence, as `doc.sents` gives them, without building
+    a Span and its Tokens per sentence."""
+    if not len(doc):
+        return []
+    arr = doc.to_array([IDX, LENGTH, SENT_START])
+    idx, length, sent_start = arr[:, 0].tolist(), arr[:, 1].tolist(), arr[:, 2].tolist()
+    firsts = [0] + [i for i in range(1, len(doc)) if sent_start[i] == 1]
+    lasts = [f - 1 for f in firsts[1:]] + [len(doc) - 1]
+    return [(idx[f], idx[e] + length[e]) for f, e in zip(firsts, lasts)]
 
 
 @lru_cache(maxsize=1)
@@ -157,6 +186,36 @@ def _split_long(text: str, start: int) -> Iterable[tuple[str, int]]:
         yield text[pos:], start + pos
 
 
+@lru_cache(maxsize=1)
+def _could_split_re() -> re.Pattern[str]:
+    """A character that could end a sentence inside a block: the sentencizer's own stops,
+    except a full stop between two digits ("4.2", "£1.5m"), which spaCy keeps in one token."""
+    stops = "".join(sorted(sentence_pipeline().get_pipe("sentencizer").punct_chars - {"."}))
+    return re.compile(rf"[{re.escape(stops)}]|(?<!\d)\.|\.(?!\d)")
+
+
+def _one_sentence(text: str) -> bool:
+    """True when neither the sentencizer nor `clause_number` could split `text`: no stop
+    before its closing punctuation. Table rows, headings and most list items are like this,
+    and need no tokenising at all."""
+    # `clause_number` undoes any split inside a leading "4." or "(a)", so only the body counts
+    body = text[read_number(text).body_start:].rstrip(_CLOSING)
+    return _could_split_re().search(body) is None
+
+
+# what may follow a block's last sentence stop without opening another sentence
+_CLOSING = " \t\r\n\u00a0.!?\"'”’)]}»"
+
+
+def _sentences(nlp: Language, blocks: list[Block]) -> Iterable[list[tuple[int, int]]]:
+    """Per block, the (start, end) character spans of its sentences: from spaCy for blocks
+    that may hold several sentences, the whole block for the rest."""
+    simple = [_one_sentence(b.text) for b in blocks]
+    docs = iter(nlp.pipe((b.text for b, one in zip(blocks, simple) if not one), batch_size=256))
+    for block, one in zip(blocks, simple):
+        yield [(0, len(block.text))] if one else sentence_spans(next(docs))
+
+
 def segment(document: Document) -> list[Clause]:
     """Split a document into clauses with clause numbers and heading paths."""
     nlp = sentence_pipeline()
@@ -164,7 +223,7 @@ def segment(document: Document) -> list[Clause]:
     headings = _HeadingTracker()
     last_dotted: Optional[str] = None
     clauses: list[Clause] = []
-    for block, doc in zip(blocks, nlp.pipe((b.text for b in blocks), batch_size=256)):
+    for block, spans in zip(blocks, _sentences(nlp, blocks)):
         numbering = read_number(block.text)
         if is_heading(block, numbering):
             depth = numbering.depth or (1 if not headings.path else headings.path[-1][0] + 1)
@@ -179,11 +238,12 @@ def segment(document: Document) -> list[Clause]:
             number = f"{last_dotted}{numbering.number}" if last_dotted else numbering.number
         else:
             number = last_dotted  # unnumbered text sits under the last numbered clause
-        for sent in doc.sents:
-            text = sent.text.strip()
+        for start_char, end_char in spans:
+            sent = block.text[start_char:end_char]
+            text = sent.strip()
             if not text:
                 continue
-            offset = block.start + sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
+            offset = block.start + start_char + (len(sent) - len(sent.lstrip()))
             for raw, raw_start in _split_long(text, offset):
                 piece = raw.strip()
                 piece_start = raw_start + (len(raw) - len(raw.lstrip()))

@@ -19,7 +19,7 @@ import re
 from collections import defaultdict
 from typing import TYPE_CHECKING, Mapping, Optional, Pattern, Sequence
 
-from ..model import Finding
+from ..model import Clause, Finding
 
 if TYPE_CHECKING:
     from ..rulepack import RulePack
@@ -111,10 +111,24 @@ def _vetoed(finding: Finding, vetoes: Optional[Mapping[str, Pattern[str]]]) -> b
 
 
 def _reads_as_requirement(finding: Finding, requirement: Optional[Pattern[str]]) -> bool:
+    return reads_as_requirement(finding.clause.text, requirement)
+
+
+def reads_as_requirement(text: str, requirement: Optional[Pattern[str]]) -> bool:
+    """Could a model-only finding on this clause be kept? (None: no requirement gate.)"""
     if requirement is None:
         return True
-    text = finding.clause.text
     return len(text.split()) >= MODEL_ONLY_MIN_WORDS and bool(requirement.search(text))
+
+
+def worth_classifying(clauses: Sequence[Clause], rule_findings: Sequence[Finding],
+                      requirement: Optional[Pattern[str]]) -> list[Clause]:
+    """The clauses whose model scores can change the combined result: those a rule found
+    (agreement raises confidence) and those where a model-only finding would be kept. The
+    rest are not scored at all, which halves the classifier's cost on a typical tender."""
+    ruled = {(f.clause.file, f.clause.start) for f in rule_findings}
+    return [c for c in clauses
+            if (c.file, c.start) in ruled or reads_as_requirement(c.text, requirement)]
 
 
 def _overlaps(a: Finding, b: Finding) -> bool:

@@ -15,6 +15,7 @@ from typing import Optional, Pattern, Sequence
 from ..model import SEVERITIES, Clause, Finding
 from ..quantities import parse_quantities
 from ..rulepack import Rule, RulePack, load_rules
+from .prefilter import Prefilter, requirement
 
 DOWNGRADE_CONFIDENCE = 0.7  # a conditional requirement is real but less certain to bite
 
@@ -59,6 +60,8 @@ class RuleEngine:
             category: re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + ")", re.IGNORECASE)
             for category, words in pack.keywords.items()
         }
+        # the literal text each rule's regexes need, found for all rules in one pass per clause
+        self.prefilter = Prefilter([self._requirements(c) for c in self.compiled])
 
     @classmethod
     def from_dir(cls, directory: Optional[Path] = None) -> "RuleEngine":
@@ -75,6 +78,12 @@ class RuleEngine:
             exclude=_compile_any(excludes),
             downgrade=_compile_any([c for name in rule.downgrade_if for c in contexts[name].cues]),
         )
+
+    @staticmethod
+    def _requirements(c: CompiledRule) -> list:
+        if c.token_patterns:
+            return []  # token patterns are not analysed: always a candidate
+        return [requirement(p["regex"]) for p in c.rule.patterns if "regex" in p]
 
     @cached_property
     def _matcher(self):  # type: ignore[no-untyped-def]
@@ -125,23 +134,30 @@ class RuleEngine:
     def detect(self, clauses: Sequence[Clause]) -> list[Finding]:
         findings: list[Finding] = []
         for clause in clauses:
-            open_categories = {cat for cat in self.pack.keywords if self.passes_gate(cat, clause.text)}
-            candidates = [c for c in self.compiled
-                          if c.rule.category in open_categories or c.rule.category not in self.gates]
-            if not candidates:
-                continue
-            token_hits = self._token_hits(clause.text)
-            for c in candidates:
-                if self._fires(c, clause.text, token_hits):
+            text = clause.text
+            gate_open: dict[str, bool] = {}
+            token_hits: Optional[set[str]] = None
+            for i in self.prefilter.candidates(text):
+                c = self.compiled[i]
+                category = c.rule.category
+                if category not in gate_open:
+                    gate_open[category] = self.passes_gate(category, text)
+                if not gate_open[category]:
+                    continue
+                if token_hits is None:
+                    token_hits = self._token_hits(text)
+                if self._fires(c, text, token_hits):
                     findings.append(self._finding(c, clause))
         return findings
 
     def detect_rule(self, rule_id: str, clauses: Sequence[Clause]) -> list[Finding]:
         """Only one rule: used by `rules test` so each example is checked against its own rule."""
-        c = next(c for c in self.compiled if c.rule.id == rule_id)
+        i, c = next((i, c) for i, c in enumerate(self.compiled) if c.rule.id == rule_id)
         out = []
         for clause in clauses:
-            if self.passes_gate(c.rule.category, clause.text) and \
+            # the same prefilter and gate as `detect`, so the examples exercise both
+            if i in self.prefilter.candidates(clause.text) and \
+                    self.passes_gate(c.rule.category, clause.text) and \
                     self._fires(c, clause.text, self._token_hits(clause.text)):
                 out.append(self._finding(c, clause))
         return out
