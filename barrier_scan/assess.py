@@ -464,16 +464,17 @@ def find_contract_value(document: Document, clauses: Sequence[Clause],
     if settings.value:
         term = (settings.metadata or {}).get("term_years") or find_contract_term(clauses)
         return ContractValue(settings.value, settings.currency, settings.value_source, term_years=term)
-    for clause in clauses:
-        statements = find_contract_value_statements(clause.text, settings.currency)
-        for q, kind in statements:
+    first_annual: Optional[tuple[Quantity, Clause]] = None
+    for clause in clauses:  # a total value wins over an annual one stated earlier
+        for q, kind in find_contract_value_statements(clause.text, settings.currency):
             if "annual" in kind:
+                first_annual = first_annual or (q, clause)
                 continue
             return ContractValue(q.high or q.value, q.unit, "document", text=clause.text, page=clause.page,
                                  term_years=find_contract_term([clause]) or find_contract_term(clauses))
-    for clause in clauses:
-        for q, kind in find_contract_value_statements(clause.text, settings.currency):
-            term = find_contract_term([clause]) or 1.0
-            return ContractValue((q.high or q.value) * term, q.unit, "document", text=clause.text,
-                                 page=clause.page, term_years=term)
+    if first_annual:
+        q, clause = first_annual
+        term = find_contract_term([clause]) or 1.0
+        return ContractValue((q.high or q.value) * term, q.unit, "document", text=clause.text,
+                             page=clause.page, term_years=term)
     return None

@@ -814,8 +814,10 @@ def find_value_statements(text: str, default_currency: str = "GBP") -> list[Valu
     that makes it another sum ("turnover of £5m", "insurance of £10m", "contracts of a
     similar value of £1m").
     """
-    statements = []
+    statements: list[ValueStatement] = []
     low = _lower(text)
+    if not _VALUE_CUE.search(low):
+        return statements  # no cue anywhere: no amount can be the value (and parsing is dear)
     previous_end = 0
     for q in parse_money(text, default_currency):
         window_start = max(previous_end, q.start - VALUE_CUE_WINDOW, 0)

@@ -23,7 +23,7 @@ import re
 import warnings
 import zipfile
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Mapping, Optional, Sequence
 
@@ -34,6 +34,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from ..errors import ModelError
 from . import PIPELINE_KINDS  # noqa: F401 - re-exported; kept light for the CLI
+from .prefilter import Prefilter, requirement
 from ..model import CATEGORIES, CATEGORY_TITLES, Clause, Finding
 from ..resources import models_dir
 
@@ -99,6 +100,36 @@ class CompactTfidfVectorizer(TfidfVectorizer):  # type: ignore[misc]
         if terms is not None:
             state["vocabulary_"] = {str(t): i for i, t in enumerate(terms.tolist())}
         super().__setstate__(state)
+
+    def build_analyzer(self) -> Any:
+        """sklearn's analyzer, except that "char_wb" n-grams are made once per distinct word
+        (tenders repeat their words endlessly) instead of once per occurrence."""
+        plain = (self.analyzer == "char_wb" and self.preprocessor is None and self.lowercase
+                 and self.strip_accents is None and self.input == "content")
+        if not plain:
+            return super().build_analyzer()
+        white_spaces, (min_n, max_n) = self._white_spaces, self.ngram_range
+
+        def analyze(doc: str) -> list[str]:
+            grams: list[str] = []
+            for word in white_spaces.sub(" ", self.decode(doc).lower()).split():
+                grams.extend(_char_wb_ngrams(word, min_n, max_n))
+            return grams
+
+        return analyze
+
+
+@lru_cache(maxsize=50_000)
+def _char_wb_ngrams(word: str, min_n: int, max_n: int) -> tuple[str, ...]:
+    """The n-grams sklearn's `_char_wb_ngrams` makes of one word, in its order."""
+    padded = f" {word} "
+    grams = []
+    for n in range(min_n, max_n + 1):
+        if len(padded) <= n:  # sklearn counts a word no longer than n once, whole, then stops
+            grams.append(padded)
+            break
+        grams.extend(padded[i:i + n] for i in range(len(padded) - n + 1))
+    return tuple(grams)
 
 
 def _word_features() -> Any:
@@ -176,13 +207,11 @@ class CueFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         import scipy.sparse as sp
 
         contexts = self.contexts or {}
-        # one alternation per context; `re` caches the compiled patterns between calls
-        patterns = [re.compile("|".join(f"(?:{c})" for c in contexts[name]), re.IGNORECASE)
-                    for name in sorted(contexts)]
+        patterns, prefilter = _context_matchers(tuple((n, tuple(contexts[n])) for n in sorted(contexts)))
         offset = len(patterns)
         rows, cols = [], []
         for i, text in enumerate(texts):
-            hits = {j for j, p in enumerate(patterns) if p.search(text)}
+            hits = {j for j in prefilter.candidates(text) if patterns[j].search(text)}
             hits.update(offset + b for b in _duration_bins(text))
             if MONEY_RE.search(text):
                 hits.add(offset + len(DURATION_BINS))
@@ -195,6 +224,16 @@ class CueFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
         return np.asarray(self.feature_names_, dtype=object)
+
+
+@lru_cache(maxsize=8)
+def _context_matchers(contexts: tuple[tuple[str, tuple[str, ...]], ...]
+                      ) -> tuple[list[re.Pattern[str]], Prefilter]:
+    """One alternation per context, and the literal prefilter that skips most of them.
+    Cached here rather than on the transformer, whose state is saved with the model."""
+    patterns = [re.compile("|".join(f"(?:{c})" for c in cues), re.IGNORECASE) for _, cues in contexts]
+    prefilter = Prefilter([[requirement(c) for c in cues] for _, cues in contexts])
+    return patterns, prefilter
 
 
 def _duration_bins(text: str) -> set[int]:

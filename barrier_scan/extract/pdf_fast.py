@@ -45,16 +45,15 @@ BOLD_WEIGHT = 600
 _FONT_NAME_BUFFER = 128
 # Characters that mean a glyph had no usable Unicode mapping.
 _UNDECODABLE = re.compile("[\ufffd\ue000-\uf8ff\x00-\x08\x0b\x0e-\x1f]")
-_VISIBLE = re.compile("[^\\s\ufffe]")
 
 
 def _is_poor(text: str) -> bool:
     """Mostly replacement/private-use/control characters: the font has no usable mapping."""
-    _, visible = _VISIBLE.subn("", text)
-    if not visible:
+    # non-space characters, counted in C (str.split splits where regex \s matches)
+    visible = sum(map(len, text.split())) - text.count(_PDFIUM_SOFT_HYPHEN)
+    if visible <= 0:
         return True
-    _, bad = _UNDECODABLE.subn("", text)
-    return bad / visible > POOR_TEXT_SHARE
+    return len(_UNDECODABLE.findall(text)) / visible > POOR_TEXT_SHARE
 
 
 def _draws_text(page: pdfium.PdfPage) -> bool:
@@ -80,9 +79,30 @@ class _FontNames:
         return n > 0 and bool(BOLD_FONT.search(self._buffer.value.decode("latin-1", "replace")))
 
 
+class _CharGeometry:
+    """PDFium's per-character calls on one text page, through its raw handle and reused
+    ctypes buffers: a page makes thousands of these calls."""
+
+    def __init__(self, textpage: pdfium.PdfTextPage) -> None:
+        self.raw = textpage.raw
+        self._box = [ctypes.c_double() for _ in range(4)]
+        self._refs = [ctypes.byref(v) for v in self._box]
+
+    def box(self, index: int) -> tuple[float, float, float, float]:
+        """(left, bottom, right, top), as `PdfTextPage.get_charbox`."""
+        left, right, bottom, top = self._box
+        if not pdfium_c.FPDFText_GetCharBox(self.raw, index, *self._refs):
+            raise pdfium.PdfiumError("Failed to get charbox.")  # the page goes to pdfplumber
+        return left.value, bottom.value, right.value, top.value
+
+    def generated(self, index: int) -> bool:
+        return pdfium_c.FPDFText_IsGenerated(self.raw, index) == 1
+
+
 def _pdfium_lines(textpage: pdfium.PdfTextPage, text: str, height: float, fonts: _FontNames) -> list[Line]:
     """Split PDFium's page text into lines with the geometry `cleanup` needs."""
     lines: list[Line] = []
+    chars = _CharGeometry(textpage)
     x = ctypes.c_double()
     y = ctypes.c_double()
     pos = 0
@@ -98,11 +118,11 @@ def _pdfium_lines(textpage: pdfium.PdfTextPage, text: str, height: float, fonts:
             continue
         first = seg_start + (len(segment) - len(segment.lstrip()))
         last = seg_start + len(segment.rstrip()) - 1
-        pdfium_c.FPDFText_GetCharOrigin(textpage, first, ctypes.byref(x), ctypes.byref(y))
-        size = float(pdfium_c.FPDFText_GetFontSize(textpage, first)) or 10.0
-        right = textpage.get_charbox(last)[2]
+        pdfium_c.FPDFText_GetCharOrigin(chars.raw, first, ctypes.byref(x), ctypes.byref(y))
+        size = float(pdfium_c.FPDFText_GetFontSize(chars.raw, first)) or 10.0
+        right = chars.box(last)[2]
         top = height - (y.value + ASCENT_SHARE * size)
-        cells = _split_cells(textpage, stripped, first, float(x.value), size)
+        cells = _split_cells(chars, stripped, first, float(x.value), size)
         text_out = " | ".join(t for _, t in cells) if cells else stripped
         lines.append(Line(text=one_line(text_out), x0=float(x.value), x1=float(right), top=top,
                           bottom=top + size, size=round(size * 2) / 2,
@@ -110,7 +130,7 @@ def _pdfium_lines(textpage: pdfium.PdfTextPage, text: str, height: float, fonts:
     return merge_same_baseline(lines)
 
 
-def _split_cells(textpage: pdfium.PdfTextPage, line: str, first: int, x0: float,
+def _split_cells(chars: _CharGeometry, line: str, first: int, x0: float,
                  size: float) -> tuple[tuple[float, str], ...]:
     """(x0, text) of each cell when PDFium bridged a wide gap (table cells) with a space;
     empty when the line is ordinary text.
@@ -124,9 +144,9 @@ def _split_cells(textpage: pdfium.PdfTextPage, line: str, first: int, x0: float,
     k = line.find(" ")
     while k != -1:
         index = first + k
-        if pdfium_c.FPDFText_IsGenerated(textpage, index) == 1:
-            right = textpage.get_charbox(index + 1)[0]
-            if right - textpage.get_charbox(index - 1)[2] > CELL_GAP * size:
+        if chars.generated(index):
+            right = chars.box(index + 1)[0]
+            if right - chars.box(index - 1)[2] > CELL_GAP * size:
                 pieces.append((start_x, line[start:k].strip()))
                 start, start_x = k + 1, right
         k = line.find(" ", k + 1)
