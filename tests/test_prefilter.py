@@ -40,7 +40,7 @@ def test_patterns_without_literals_have_no_requirement(pattern) -> None:
 
 def test_case_folding_symbols_are_not_taken_as_atoms() -> None:
     # "ſ" (long s) matches "s" under re.IGNORECASE: the prefilter must still let it through
-    pf = Prefilter([[requirement("business")]])
+    pf = Prefilter([requirement("business")])
     assert re.search("business", "buſineſs", re.I)
     assert pf.candidates("buſineſs") == [0]
     assert pf.candidates("company") == []
@@ -57,7 +57,7 @@ def test_prefilter_never_skips_a_pattern_that_matches() -> None:
     pack = load_rules()
     patterns = [p["regex"] for r in pack.rules for p in r.patterns if "regex" in p]
     compiled = [re.compile(p, re.IGNORECASE) for p in patterns]
-    prefilter = Prefilter([[requirement(p)] for p in patterns])
+    prefilter = Prefilter([requirement(p) for p in patterns])
     skipped = checked = 0
     for text in _all_texts():
         candidates = set(prefilter.candidates(text))
@@ -73,6 +73,6 @@ def test_engine_findings_are_the_same_with_and_without_the_prefilter() -> None:
     engine = RuleEngine.from_dir()
     clauses = [Clause(text=t, file="x", page=1, start=0, end=len(t)) for t in _all_texts()]
     fast = [(f.rule, f.clause.text) for f in engine.detect(clauses)]
-    engine.prefilter = Prefilter([[] for _ in engine.compiled])  # every rule always a candidate
+    engine.prefilter = Prefilter([() for _ in engine.regexes])  # every pattern always a candidate
     slow = [(f.rule, f.clause.text) for f in engine.detect(clauses)]
     assert fast == slow and len(fast) > 500

@@ -174,66 +174,48 @@ def requirement(pattern: str, flags: int = re.IGNORECASE) -> Requirement:
 class Prefilter:
     """Decides, for many regexes at once, which of them could match a text.
 
-    Build it with each regex's `requirement`; `candidates(text)` finds all atoms in one pass
-    and returns the indices of the regexes whose requirement the text meets. Regexes with no
-    requirement are always candidates.
+    Build it with each regex's `requirement`; `candidates(text)` finds all atoms in one
+    Aho-Corasick pass and returns, in order, the indices of the regexes whose requirement the
+    text meets. A regex with no requirement is always a candidate.
     """
 
-    def __init__(self, requirements: Sequence[Sequence[Requirement]]) -> None:
-        # requirements[i] lists, per pattern of regex i, that pattern's Requirement: regex i
-        # can match if any of its patterns can.
+    def __init__(self, requirements: Sequence[Requirement]) -> None:
         self._atoms: dict[str, int] = {}
-        # Per regex: a quick test (one set of atoms, any of which must occur: the most
-        # selective OR-set of each pattern, pooled) and the full test (per pattern, an AND of
-        # OR-sets). None means the regex has no requirement and is always a candidate.
-        self._quick: list[Optional[frozenset[int]]] = []
-        self._plans: list[Optional[list[list[frozenset[int]]]]] = []
-        for alternatives in requirements:
-            if not alternatives or any(not req for req in alternatives):
-                self._quick.append(None)
-                self._plans.append(None)
-                continue
-            plan = [[frozenset(self._atom(a) for a in orset) for orset in req] for req in alternatives]
-            self._plans.append(plan)
-            self._quick.append(frozenset().union(*(self._most_selective(req) for req in plan)))
-        self._always = [i for i, quick in enumerate(self._quick) if quick is None]
+        self._needs: list[tuple[frozenset[int], ...]] = [
+            tuple(frozenset(self._atom(a) for a in orset) for orset in req) for req in requirements]
+        self._always = [i for i, need in enumerate(self._needs) if not need]
+        # A regex is looked at only when an atom of its most selective OR-set occurs; the
+        # rest of its AND is checked after that.
         self._by_atom: dict[int, list[int]] = {}
-        for i, quick in enumerate(self._quick):
-            for atom in quick or ():
-                self._by_atom.setdefault(atom, []).append(i)
+        for i, need in enumerate(self._needs):
+            if need:
+                for atom in self._most_selective(need):
+                    self._by_atom.setdefault(atom, []).append(i)
         self._automaton = ahocorasick.Automaton()
         for atom, index in self._atoms.items():
             self._automaton.add_word(atom, index)
         if self._atoms:
             self._automaton.make_automaton()
 
-    def _most_selective(self, req: list[frozenset[int]]) -> frozenset[int]:
-        # longer atoms are rarer; fewer alternatives are rarer still
-        length = {i: len(a) for a, i in self._atoms.items()}
-        return max(req, key=lambda orset: (min(length[i] for i in orset), -len(orset)))
-
     def _atom(self, atom: str) -> int:
         return self._atoms.setdefault(atom, len(self._atoms))
 
+    def _most_selective(self, need: tuple[frozenset[int], ...]) -> frozenset[int]:
+        # longer atoms are rarer; fewer alternatives are rarer still
+        length = {i: len(a) for a, i in self._atoms.items()}
+        return max(need, key=lambda orset: (min(length[i] for i in orset), -len(orset)))
+
     def found(self, text: str) -> set[int]:
+        """The atoms that occur in `text`."""
         if not self._atoms:
             return set()
         return {index for _, index in self._automaton.iter(text.translate(_FOLD).lower())}
 
-    def could_match(self, i: int, found: set[int]) -> bool:
-        quick = self._quick[i]
-        if quick is None:
-            return True
-        if quick.isdisjoint(found):
-            return False
-        return any(all(not orset.isdisjoint(found) for orset in req)
-                   for req in self._plans[i])  # type: ignore[union-attr]
-
     def candidates(self, text: str) -> list[int]:
         """Indices, in order, of the regexes that could match `text`."""
         found = self.found(text)
-        quick_pass = set(self._always)
+        hit = set(self._always)
         for atom in found:
-            quick_pass.update(self._by_atom.get(atom, ()))
-        return sorted(i for i in quick_pass if self._plans[i] is None or any(
-            all(not orset.isdisjoint(found) for orset in req) for req in self._plans[i]))  # type: ignore[union-attr]
+            hit.update(self._by_atom.get(atom, ()))
+        needs = self._needs
+        return sorted(i for i in hit if all(not orset.isdisjoint(found) for orset in needs[i]))

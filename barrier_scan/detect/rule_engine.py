@@ -60,8 +60,14 @@ class RuleEngine:
             category: re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + ")", re.IGNORECASE)
             for category, words in pack.keywords.items()
         }
-        # the literal text each rule's regexes need, found for all rules in one pass per clause
-        self.prefilter = Prefilter([self._requirements(c) for c in self.compiled])
+        # Every regex pattern of every rule on its own, behind a literal prefilter that finds
+        # what all of them need in one pass per clause: a rule is tried only through the
+        # patterns that could match. Rules with token patterns are always tried.
+        self.regexes: list[tuple[int, Pattern[str]]] = [
+            (i, _compile(p["regex"])) for i, c in enumerate(self.compiled)
+            for p in c.rule.patterns if "regex" in p]
+        self.prefilter = Prefilter([requirement(rx.pattern) for _, rx in self.regexes])
+        self._token_rules = [i for i, c in enumerate(self.compiled) if c.token_patterns]
 
     @classmethod
     def from_dir(cls, directory: Optional[Path] = None) -> "RuleEngine":
@@ -78,12 +84,6 @@ class RuleEngine:
             exclude=_compile_any(excludes),
             downgrade=_compile_any([c for name in rule.downgrade_if for c in contexts[name].cues]),
         )
-
-    @staticmethod
-    def _requirements(c: CompiledRule) -> list:
-        if c.token_patterns:
-            return []  # token patterns are not analysed: always a candidate
-        return [requirement(p["regex"]) for p in c.rule.patterns if "regex" in p]
 
     @cached_property
     def _matcher(self):  # type: ignore[no-untyped-def]
@@ -106,8 +106,15 @@ class RuleEngine:
         doc = nlp.make_doc(text)
         return {nlp.vocab.strings[match_id] for match_id, _, _ in matcher(doc)}
 
-    def _fires(self, c: CompiledRule, text: str, token_hits: set[str]) -> bool:
-        if not ((c.pattern and c.pattern.search(text)) or c.rule.id in token_hits):
+    def _fires(self, c: CompiledRule, text: str, token_hits: set[str],
+               regexes: Optional[Sequence[Pattern[str]]] = None) -> bool:
+        """Does rule `c` fire on `text`? `regexes`: only these of its patterns can match (from
+        the prefilter); None tries them all."""
+        if regexes is None:
+            found = bool(c.pattern and c.pattern.search(text))
+        else:
+            found = any(rx.search(text) for rx in regexes)
+        if not (found or c.rule.id in token_hits):
             return False
         if not all(rx.search(text) for rx in c.requires):
             return False
@@ -135,29 +142,33 @@ class RuleEngine:
         findings: list[Finding] = []
         for clause in clauses:
             text = clause.text
-            gate_open: dict[str, bool] = {}
-            token_hits: Optional[set[str]] = None
-            for i in self.prefilter.candidates(text):
+            for i, regexes in self._candidates(text):
                 c = self.compiled[i]
-                category = c.rule.category
-                if category not in gate_open:
-                    gate_open[category] = self.passes_gate(category, text)
-                if not gate_open[category]:
+                if not self.passes_gate(c.rule.category, text):
                     continue
-                if token_hits is None:
-                    token_hits = self._token_hits(text)
-                if self._fires(c, text, token_hits):
+                token_hits = self._token_hits(text) if c.token_patterns else set()
+                if self._fires(c, text, token_hits, regexes):
                     findings.append(self._finding(c, clause))
         return findings
 
+    def _candidates(self, text: str) -> list[tuple[int, list[Pattern[str]]]]:
+        """(rule index, its patterns that could match), in rule order."""
+        by_rule: dict[int, list[Pattern[str]]] = {i: [] for i in self._token_rules}
+        for j in self.prefilter.candidates(text):
+            i, rx = self.regexes[j]
+            by_rule.setdefault(i, []).append(rx)
+        return sorted(by_rule.items(), key=lambda item: item[0])
+
     def detect_rule(self, rule_id: str, clauses: Sequence[Clause]) -> list[Finding]:
-        """Only one rule: used by `rules test` so each example is checked against its own rule."""
+        """Only one rule: used by `rules test` so each example is checked against its own rule
+        (through the same prefilter and gate as `detect`, so the examples exercise both)."""
         i, c = next((i, c) for i, c in enumerate(self.compiled) if c.rule.id == rule_id)
         out = []
         for clause in clauses:
-            # the same prefilter and gate as `detect`, so the examples exercise both
-            if i in self.prefilter.candidates(clause.text) and \
-                    self.passes_gate(c.rule.category, clause.text) and \
-                    self._fires(c, clause.text, self._token_hits(clause.text)):
+            regexes = dict(self._candidates(clause.text)).get(i)
+            if regexes is None or not self.passes_gate(c.rule.category, clause.text):
+                continue
+            token_hits = self._token_hits(clause.text) if c.token_patterns else set()
+            if self._fires(c, clause.text, token_hits, regexes):
                 out.append(self._finding(c, clause))
         return out
