@@ -100,31 +100,41 @@ class ClauseNumber:
     def __call__(self, doc: Doc) -> Doc:
         if len(doc) < 2:
             return doc
+        # Doc.text rebuilds the string from every token, so the text is handed in when known
+        text = doc.user_data.get(SOURCE_TEXT) or doc.text
         starts, ends, like_num = _token_arrays(doc)
-        self._split_after_glued_stops(doc, starts, ends, like_num)
-        body_start = read_number(doc.text).body_start
+        changes = dict.fromkeys(self._glued_stop_splits(text, starts, ends, like_num), 1)
+        body_start = read_number(text).body_start
         if body_start:
             # every token inside the number, and the first of the body, continue sentence 0
             first_of_body = bisect_left(starts, body_start)
-            for i in range(1, min(first_of_body + 1, len(doc))):
-                doc[i].is_sent_start = False
+            changes.update(dict.fromkeys(range(1, min(first_of_body + 1, len(doc))), -1))
+        if changes:
+            # one array write: setting Token.is_sent_start rescans the whole Doc each time
+            flags = doc.to_array([SENT_START])  # uint64: "not a start" (-1) wraps around
+            for i, value in changes.items():
+                flags[i] = value % (1 << 64)
+            doc.from_array([SENT_START], flags)
         return doc
 
     @staticmethod
-    def _split_after_glued_stops(doc: Doc, starts: list[int], ends: list[int],
-                                 like_num: list[int]) -> None:
-        text = doc.text
+    def _glued_stop_splits(text: str, starts: list[int], ends: list[int],
+                           like_num: list[int]) -> list[int]:
+        """Tokens that open a sentence after a glued stop ("... £1m. The ...")."""
+        opens = []
         for m in _GLUED_STOP_RE.finditer(text):
             i = bisect_left(ends, m.end())
-            if i >= len(doc) - 1 or ends[i] != m.end() or ends[i] - starts[i] < 2:
+            if i >= len(ends) - 1 or ends[i] != m.end() or ends[i] - starts[i] < 2:
                 continue  # the stop is a token of its own: the sentencizer sees it
             token = text[starts[i]:ends[i]]
             if token.lower() not in ABBREVIATIONS \
                     and (any(ch.isdigit() for ch in token) or (i > 0 and like_num[i - 1])) \
                     and text[starts[i + 1]:starts[i + 1] + 1].isupper():
-                doc[i + 1].is_sent_start = True
+                opens.append(i + 1)
+        return opens
 
 
+SOURCE_TEXT = "barrier_scan.text"  # Doc.user_data key: the text the Doc was made from
 _GLUED_STOP_RE = re.compile(r"(?<=\S)\.")
 
 
@@ -207,11 +217,18 @@ def _one_sentence(text: str) -> bool:
 _CLOSING = " \t\r\n\u00a0.!?\"'”’)]}»"
 
 
+def _doc(nlp: Language, text: str) -> Doc:
+    doc = nlp.make_doc(text)
+    doc.user_data[SOURCE_TEXT] = text
+    return doc
+
+
 def _sentences(nlp: Language, blocks: list[Block]) -> Iterable[list[tuple[int, int]]]:
     """Per block, the (start, end) character spans of its sentences: from spaCy for blocks
     that may hold several sentences, the whole block for the rest."""
     simple = [_one_sentence(b.text) for b in blocks]
-    docs = iter(nlp.pipe((b.text for b, one in zip(blocks, simple) if not one), batch_size=256))
+    docs = iter(nlp.pipe((_doc(nlp, b.text) for b, one in zip(blocks, simple) if not one),
+                         batch_size=256))
     for block, one in zip(blocks, simple):
         yield [(0, len(block.text))] if one else sentence_spans(next(docs))
 
