@@ -35,7 +35,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from ..errors import ModelError
 from . import PIPELINE_KINDS  # noqa: F401 - re-exported; kept light for the CLI
-from .prefilter import Prefilter, requirement
+from .prefilter import Prefilter, fold_case, requirement
 from ..model import CATEGORIES, CATEGORY_TITLES, Clause, Finding
 from ..resources import models_dir
 
@@ -286,8 +286,15 @@ def _context_matchers(contexts: tuple[tuple[str, tuple[str, ...]], ...]
     return cues, prefilter
 
 
+# DURATION_RE needs one of these; most clauses have none, and the regex is dear to run
+_DURATION_UNITS = ("hour", "hr", "day", "week", "month", "year")
+
+
 def _duration_bins(text: str) -> set[int]:
-    bins = set()
+    bins: set[int] = set()
+    low = text.lower()
+    if not any(unit in low for unit in _DURATION_UNITS):
+        return bins
     for m in DURATION_RE.finditer(text):
         number = m.group(1).lower()
         value = NUMBER_WORDS.get(number) or float(number)
@@ -356,7 +363,30 @@ class KeywordGate:
         return re.compile(rf"(?<!\w)(?:{alternatives})", re.IGNORECASE)
 
     def passes(self, text: str) -> bool:
-        return self.regex.search(text) is not None
+        if self._automaton is None:
+            return self.regex.search(text) is not None
+        low = fold_case(text)
+        # a term must start a word: the character before it is not a word character
+        for end, length in self._automaton.iter(low):
+            start = end - length + 1
+            if start == 0 or not _is_word_char(low[start - 1]):
+                return True
+        return False
+
+    @cached_property
+    def _automaton(self) -> Any:
+        """All terms in one Aho-Corasick automaton (value: the term's length); None for the
+        open and the closed gate, and for terms whose lower case is not plain ASCII."""
+        terms = set(self.terms)
+        if not terms or "" in terms or not all(t.isascii() and t == t.lower() for t in terms):
+            return None
+        import ahocorasick
+
+        automaton = ahocorasick.Automaton()
+        for term in terms:
+            automaton.add_word(term, len(term))
+        automaton.make_automaton()
+        return automaton
 
     @classmethod
     def from_file(cls, path: Optional[Path] = None) -> "KeywordGate":
@@ -472,6 +502,10 @@ def choose_thresholds(proba: np.ndarray, y: np.ndarray, categories: Sequence[str
     mask = np.ones(len(y), dtype=bool) if mask is None else mask
     return {cat: choose_threshold(proba[mask, i], y[mask, i], precision_floor)
             for i, cat in enumerate(categories)}
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
 
 
 def gate_mask(gate: KeywordGate, texts: Sequence[str]) -> np.ndarray:

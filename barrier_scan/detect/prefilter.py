@@ -171,6 +171,11 @@ def requirement(pattern: str, flags: int = re.IGNORECASE) -> Requirement:
     return info.need
 
 
+def fold_case(text: str) -> str:
+    """Lower case, with the letters re.IGNORECASE treats as ASCII ones mapped to them."""
+    return text.translate(_FOLD).lower()
+
+
 class Prefilter:
     """Decides, for many regexes at once, which of them could match a text.
 
@@ -209,7 +214,7 @@ class Prefilter:
         """The atoms that occur in `text`."""
         if not self._atoms:
             return set()
-        return {index for _, index in self._automaton.iter(text.translate(_FOLD).lower())}
+        return {index for _, index in self._automaton.iter(fold_case(text))}
 
     def candidates(self, text: str) -> list[int]:
         """Indices, in order, of the regexes that could match `text`."""

@@ -1,0 +1,56 @@
+"""The classifier's fast paths must give exactly what the plain sklearn / regex code gives."""
+from __future__ import annotations
+
+import pytest
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from barrier_scan.corpus import load_corpus
+from barrier_scan.detect.classifier import (DURATION_RE, ClauseClassifier, KeywordGate,
+                                            _char_features, _duration_bins)
+
+ODD = ["", "   ", "a b", "İstanbul ſtrange ﬁne", "ISO-9001 or equivalent; sub-contracting",
+       "x" * 50, "Tab\there\nnew line  double  spaces", "I am a"]
+
+
+@pytest.fixture(scope="module")
+def texts() -> list[str]:
+    return load_corpus().texts + ODD
+
+
+def test_char_ngrams_are_sklearns(texts) -> None:
+    ours = _char_features().build_analyzer()
+    reference = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5)).build_analyzer()
+    assert all(ours(t) == reference(t) for t in texts)
+
+
+def test_char_matrix_is_sklearns(texts) -> None:
+    vectorizer = _char_features().fit(texts[:1500])
+    ours = vectorizer.transform(texts)
+    reference = TfidfVectorizer.transform(vectorizer, texts)
+    assert type(ours) is type(reference) and ours.dtype == reference.dtype
+    assert (ours != reference).nnz == 0
+    assert ours.nnz > 100_000
+    again = vectorizer.transform(texts)  # from the per-word cache this time
+    assert (again != reference).nnz == 0
+
+
+def test_shipped_model_scores_are_unchanged_by_the_fast_paths(texts) -> None:
+    model = ClauseClassifier.load()
+    chars = dict(model._features.transformer_list)["chars"]
+    sample = texts[::7]
+    assert (chars.transform(sample) != TfidfVectorizer.transform(chars, sample)).nnz == 0
+
+
+def test_keyword_gate_automaton_agrees_with_its_regex(texts) -> None:
+    gate = KeywordGate.from_file()
+    assert gate._automaton is not None
+    assert [gate.passes(t) for t in texts] == [gate.regex.search(t) is not None for t in texts]
+    assert sum(map(gate.passes, texts)) > len(texts) / 2  # and it is a real gate
+    assert not gate.passes("The weather was mild.")
+
+
+def test_duration_shortcut_skips_only_clauses_without_durations(texts) -> None:
+    for t in texts:
+        if not DURATION_RE.search(t):
+            assert _duration_bins(t) == set()
+    assert _duration_bins("The term is five (5) years.") and _duration_bins("within 10 working days")
