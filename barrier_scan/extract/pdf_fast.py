@@ -95,9 +95,6 @@ class _CharGeometry:
             raise pdfium.PdfiumError("Failed to get charbox.")  # the page goes to pdfplumber
         return left.value, bottom.value, right.value, top.value
 
-    def generated(self, index: int) -> bool:
-        return pdfium_c.FPDFText_IsGenerated(self.raw, index) == 1
-
 
 def _pdfium_lines(textpage: pdfium.PdfTextPage, text: str, height: float, fonts: _FontNames) -> list[Line]:
     """Split PDFium's page text into lines with the geometry `cleanup` needs."""
@@ -141,10 +138,11 @@ def _split_cells(chars: _CharGeometry, line: str, first: int, x0: float,
     """
     pieces: list[tuple[float, str]] = []
     start, start_x = 0, x0
+    is_generated, raw = pdfium_c.FPDFText_IsGenerated, chars.raw  # called per space: kept local
     k = line.find(" ")
     while k != -1:
         index = first + k
-        if chars.generated(index):
+        if is_generated(raw, index) == 1:
             right = chars.box(index + 1)[0]
             if right - chars.box(index - 1)[2] > CELL_GAP * size:
                 pieces.append((start_x, line[start:k].strip()))
