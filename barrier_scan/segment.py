@@ -51,6 +51,7 @@ class _Numbering:
     kind: str  # dotted | paren | half | bullet | none
 
 
+@lru_cache(maxsize=4096)  # asked of each block up to three times; the answer is immutable
 def read_number(text: str) -> _Numbering:
     """The clause number a block starts with, if any."""
     m = NUMBER_RE.match(text)

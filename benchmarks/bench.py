@@ -50,6 +50,7 @@ TARGET_TWO_WORKER_SPEEDUP = 1.8
 TARGET_WORKER_RSS_MB = 400.0  # on a 200-page tender
 BIG_TENDER_PAGES = 200
 SAME_FILE_PAGES = 30  # the file both pdfplumber and the layout scan read
+REPEAT = 3  # one-core timings keep the fastest of this many passes (raw and scan alike)
 
 
 @dataclass
@@ -82,10 +83,17 @@ def _cpu() -> float:
     return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
-def _timed(fn: Callable[[], int]) -> Timing:
-    wall, cpu = time.perf_counter(), _cpu()
-    pages = fn()
-    return Timing(pages, time.perf_counter() - wall, _cpu() - cpu)
+def _timed(fn: Callable[[], int], repeat: int = 1) -> Timing:
+    """The fastest of `repeat` runs: on a shared machine the slow runs are the noise."""
+    best: Optional[Timing] = None
+    for _ in range(repeat):
+        wall, cpu = time.perf_counter(), _cpu()
+        pages = fn()
+        run = Timing(pages, time.perf_counter() - wall, _cpu() - cpu)
+        if best is None or run.cpu < best.cpu:
+            best = run
+    assert best is not None
+    return best
 
 
 def raw_pdfium(files: Sequence[Path]) -> int:
@@ -127,7 +135,8 @@ def scan_in_process(files: Sequence[Path], extractor: str, use_model: bool) -> T
     settings = ScanSettings(extractor=extractor, use_model=use_model)
     scanner = Scanner(settings)
     scanner.scan_path(files[0], settings=settings)  # warm-up, not timed
-    return _timed(lambda: sum(scanner.scan_path(f, settings=settings).pages for f in files))
+    return _timed(lambda: sum(scanner.scan_path(f, settings=settings).pages for f in files),
+                  repeat=REPEAT)
 
 
 @dataclass
@@ -301,7 +310,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
     rows: list[Row] = []
     step("raw pypdfium2 text")
-    raw = _timed(lambda: raw_pdfium(files))
+    raw = _timed(lambda: raw_pdfium(files), repeat=REPEAT)
     rows.append(Row("raw pypdfium2 text extraction", raw.rate, "pages/s",
                     f"the floor; wall {raw.wall_rate:.0f}"))
     step(f"pdfplumber extract_text on {len(plumber_files)} tenders")

@@ -169,8 +169,8 @@ def audit(paths: Sequence[Union[str, os.PathLike[str]]], db: Union[str, os.PathL
                                     interval=opts.log_interval)
                 _record_ocds_failures(store, run_id, discovery, version, done, summary, progress)
                 skipped: list[tuple[DocumentKey, str]] = []
-                tasks = _tasks(discovery.items, base, version, done, notice_rows, store, run_id,
-                               skipped, summary, progress)
+                tasks = _tasks(_largest_first(discovery.items), base, version, done, notice_rows,
+                               store, run_id, skipped, summary, progress)
                 for outcome in executor.run(tasks):
                     _record_outcome(store, run_id, outcome, version, opts, summary, progress)
                 store.remember_paths(skipped, run_id)
@@ -282,6 +282,17 @@ def _record_ocds_failures(store: AuditStore, run_id: int, discovery: Discovery, 
 
 
 # -- documents -----------------------------------------------------------------------------------
+def _largest_first(items: Sequence[WorkItem]) -> list[WorkItem]:
+    """Biggest files first, so the pool does not end with one worker on a long tender while
+    the others idle (longest-processing-time-first scheduling). Order is otherwise kept."""
+    def size(item: WorkItem) -> int:
+        try:
+            return item.path.stat().st_size
+        except OSError:
+            return 0
+    return sorted(items, key=size, reverse=True)
+
+
 def _hash_file(path: Path) -> tuple[str, Optional[int]]:
     """(sha256, size); an unreadable file gets a stable key from its path instead."""
     h = hashlib.sha256()
