@@ -6,7 +6,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from barrier_scan.corpus import load_corpus
 from barrier_scan.detect.classifier import (DURATION_RE, ClauseClassifier, KeywordGate,
-                                            _char_features, _duration_bins)
+                                            _char_features, _duration_bins, _word_features)
 
 ODD = ["", "   ", "a b", "İstanbul ſtrange ﬁne", "ISO-9001 or equivalent; sub-contracting",
        "x" * 50, "Tab\there\nnew line  double  spaces", "I am a"]
@@ -34,11 +34,21 @@ def test_char_matrix_is_sklearns(texts) -> None:
     assert (again != reference).nnz == 0
 
 
+def test_word_matrix_is_sklearns(texts) -> None:
+    vectorizer = _word_features().fit(texts[:1500])
+    ours = vectorizer.transform(texts)
+    reference = TfidfVectorizer.transform(vectorizer, texts)
+    assert type(ours) is type(reference) and ours.dtype == reference.dtype
+    assert (ours != reference).nnz == 0 and ours.nnz > 50_000
+    assert ours.has_sorted_indices
+
+
 def test_shipped_model_scores_are_unchanged_by_the_fast_paths(texts) -> None:
     model = ClauseClassifier.load()
-    chars = dict(model._features.transformer_list)["chars"]
     sample = texts[::7]
-    assert (chars.transform(sample) != TfidfVectorizer.transform(chars, sample)).nnz == 0
+    for name in ("words", "chars"):
+        vectorizer = dict(model._features.transformer_list)[name]
+        assert (vectorizer.transform(sample) != TfidfVectorizer.transform(vectorizer, sample)).nnz == 0
 
 
 def test_keyword_gate_automaton_agrees_with_its_regex(texts) -> None:
