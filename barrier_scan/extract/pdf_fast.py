@@ -69,14 +69,21 @@ class _FontNames:
 
     def __init__(self) -> None:
         self._buffer = ctypes.create_string_buffer(_FONT_NAME_BUFFER)
-        self._flags = ctypes.c_int()
+        self._flags = ctypes.byref(ctypes.c_int())
+        self._bold_name: dict[bytes, bool] = {}  # a document uses a handful of fonts
 
-    def is_bold(self, textpage: pdfium.PdfTextPage, index: int) -> bool:
+    def is_bold(self, textpage: Any, index: int) -> bool:
+        """textpage: a PdfTextPage or its raw handle."""
         if pdfium_c.FPDFText_GetFontWeight(textpage, index) >= BOLD_WEIGHT:
             return True
-        n = pdfium_c.FPDFText_GetFontInfo(textpage, index, self._buffer, _FONT_NAME_BUFFER,
-                                          ctypes.byref(self._flags))
-        return n > 0 and bool(BOLD_FONT.search(self._buffer.value.decode("latin-1", "replace")))
+        if pdfium_c.FPDFText_GetFontInfo(textpage, index, self._buffer, _FONT_NAME_BUFFER,
+                                         self._flags) <= 0:
+            return False
+        name = self._buffer.value
+        bold = self._bold_name.get(name)
+        if bold is None:
+            bold = self._bold_name[name] = bool(BOLD_FONT.search(name.decode("latin-1", "replace")))
+        return bold
 
 
 class _CharGeometry:
@@ -123,7 +130,7 @@ def _pdfium_lines(textpage: pdfium.PdfTextPage, text: str, height: float, fonts:
         text_out = " | ".join(t for _, t in cells) if cells else stripped
         lines.append(Line(text=one_line(text_out), x0=float(x.value), x1=float(right), top=top,
                           bottom=top + size, size=round(size * 2) / 2,
-                          bold=fonts.is_bold(textpage, first), cells=cells))
+                          bold=fonts.is_bold(chars.raw, first), cells=cells))
     return merge_same_baseline(lines)
 
 
@@ -134,8 +141,11 @@ def _split_cells(chars: _CharGeometry, line: str, first: int, x0: float,
 
     `line[k]` is char `first + k` of the text page. PDFium inserts a "generated" space
     between text drawn separately on one baseline; only those are checked, so ordinary word
-    spaces cost nothing.
+    spaces cost nothing. A line PDFium holds as one run of text (one rectangle: one text
+    object) is not looked into at all: cells are drawn as separate objects.
     """
+    if pdfium_c.FPDFText_CountRects(chars.raw, first, len(line)) <= 1:
+        return ()
     pieces: list[tuple[float, str]] = []
     start, start_x = 0, x0
     is_generated, raw = pdfium_c.FPDFText_IsGenerated, chars.raw  # called per space: kept local
