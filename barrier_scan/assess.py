@@ -196,10 +196,8 @@ def insurance_level(f: Finding, ctx: AssessContext) -> Verdict:
         return Verdict(True, f"{summary}; below {ratio_flag:g}x", sev, "proportionality", r, ratio_flag, False)
     if el_only:
         return Verdict(True, f"Employers' Liability {cover}, above the £5m statutory minimum", "medium")
-    if amount.value <= floor:
-        # £5m is the market norm for PL/PI; only the contract's value can show it is too much
-        return Verdict(False, f"cover {cover}: disproportionate only if {ratio_flag:g}x the annual value "
-                       "or more; give the contract value to decide", needs_value=True)
+    # From £5m PL/PI is disproportionate on a contract worth a tenth of it or less; without
+    # the value that cannot be ruled out, so it is flagged (low, less confident) with the note
     sev = "medium" if amount.value >= big else "low"
     return Verdict(True, f"cover {cover}; {ratio_flag:g}x the annual value or more would be disproportionate",
                    sev, needs_value=True)

@@ -151,6 +151,17 @@ def test_insurance_level_ratio_and_floor(cover: float, flag: bool) -> None:
     assert bool(v.exceeded) is flag
 
 
+@pytest.mark.parametrize("cover,keep,severity", [
+    (4_999_999, False, None), (5_000_000, True, "low"), (10_000_000, True, "medium")])
+def test_insurance_level_without_a_value_flags_from_five_million(cover, keep, severity) -> None:
+    # no value: £5m PL/PI may be 10x the contract, so it is kept, less confident, with a note
+    f = finding("Public Liability insurance", money(cover), category="insurance")
+    v = run("insurance_level", f, None, ratio_flag=10.0, statutory_el=5_000_000)
+    assert v.keep is keep
+    if keep:
+        assert v.severity == severity and v.needs_value and "10x the annual value" in v.summary
+
+
 @pytest.mark.parametrize("n,flag", [(3, None), (4, True)])
 def test_references_count_boundary(n: float, flag: object) -> None:
     q = Quantity("count", n, "reference", f"{n:g} references")
