@@ -176,7 +176,12 @@ class CompactTfidfVectorizer(TfidfVectorizer):  # type: ignore[misc]
             tokens = tokenize(self.decode(doc).lower())
             ids: list[int] = []
             for n in range(min_n, min(max_n, len(tokens)) + 1):
-                grams = tokens if n == 1 else (" ".join(tokens[i:i + n]) for i in range(len(tokens) - n + 1))
+                if n == 1:
+                    grams: Iterable[str] = tokens
+                elif n == 2:
+                    grams = map(" ".join, zip(tokens, tokens[1:]))
+                else:
+                    grams = (" ".join(tokens[i:i + n]) for i in range(len(tokens) - n + 1))
                 ids.extend(i for i in map(get, grams) if i is not None)
             yield ids
 

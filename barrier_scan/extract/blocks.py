@@ -6,13 +6,11 @@ blocks)` and `text[b.start:b.end] == b.text` hold for every block.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Optional
 
 from ..model import Block, BlockKind, Document, ScanError
 
-_SPACE_RUN = re.compile(r"\s+")
 
 
 class Draft(NamedTuple):
@@ -36,7 +34,7 @@ class Extracted:
 
 def one_line(text: str) -> str:
     """Collapse all whitespace (newlines included) to single spaces: a block is one line."""
-    return _SPACE_RUN.sub(" ", text).strip()
+    return " ".join(text.split())  # str.split() splits where regex \s+ matches
 
 
 def assemble(path: str, extracted: Extracted, sha256: str) -> Document:
