@@ -86,6 +86,22 @@ DATE_PATTERNS = (
 )
 
 
+def find_dates(text: str) -> list[dt.date]:
+    """Every full date in `text` (UK day-first for numeric dates), in no particular order."""
+    dates = []
+    for pattern in DATE_PATTERNS:
+        for m in pattern.finditer(text):
+            parts = m.groupdict()
+            month = int(parts["mon"]) if parts.get("mon") else MONTHS.get((parts.get("month") or "").lower())
+            if not month:
+                continue
+            try:
+                dates.append(dt.date(int(parts["year"]), month, int(parts["day"])))
+            except ValueError:
+                continue
+    return dates
+
+
 def parse_date(text: str) -> Optional[dt.date]:
     """The first date in `text` (UK day-first for numeric dates), or None."""
     for pattern in DATE_PATTERNS:

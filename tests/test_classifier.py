@@ -14,6 +14,7 @@ import pytest
 from barrier_scan.corpus import load_corpus
 from barrier_scan.detect import Detector
 from barrier_scan.detect.classifier import (
+    DATE_GAP_BINS,
     DURATION_BINS,
     MODEL_FILE,
     SIDECAR_FILE,
@@ -321,7 +322,7 @@ def test_cue_features_mark_contexts_money_and_named_products(text, expected):
     cues = CueFeatures({"equivalence": [r"\bor equivalent\b"]}).fit([text])
     row = cues.transform([text]).toarray()[0]
     assert [name for name, v in zip(cues.get_feature_names_out(), row) if v] == expected
-    assert len(cues.get_feature_names_out()) == 1 + len(DURATION_BINS) + 2
+    assert len(cues.get_feature_names_out()) == 1 + len(DURATION_BINS) + 2 + len(DATE_GAP_BINS)
 
 
 def test_compact_vectorizer_saves_its_vocabulary_as_one_array():
@@ -345,3 +346,16 @@ def test_shipped_sidecar_matches_the_shipped_corpus_and_gate():
     meta = json.loads((models_dir() / SIDECAR_FILE).read_text())
     assert meta["corpus_sha256"] == load_corpus().sha256, "corpus changed: run `barrier-scan train`"
     assert tuple(meta["gate"]) == KeywordGate.from_file().terms, "gate changed: run `barrier-scan train`"
+
+
+@pytest.mark.parametrize("text,bins", [
+    ("Issued 14/10/2024 | Closing 18/10/2024", {"days<=10"}),
+    ("Published 3 March 2025; tenders are due by 2 April 2025.", {"days<=35"}),
+    ("The notice went out on 2025-01-06 and bids close on 2025-02-28.", {"days>35"}),
+    ("The contract starts on 1 April 2025.", set()),  # one date states no period
+    ("Submit by 30/02/2025 or 31/04/2025.", set()),  # impossible dates are not dates
+])
+def test_date_gap_bins(text: str, bins: set[str]) -> None:
+    from barrier_scan.detect.classifier import _date_gap_bins
+
+    assert {DATE_GAP_BINS[i][0] for i in _date_gap_bins(text)} == bins

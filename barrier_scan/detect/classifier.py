@@ -32,6 +32,7 @@ import yaml
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from ..docmeta import find_dates
 from ..errors import ModelError
 from . import PIPELINE_KINDS  # noqa: F401 - re-exported; kept light for the CLI
 from .prefilter import Prefilter, fold_case, requirement
@@ -301,7 +302,8 @@ class CueFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         self.feature_names_ = (
             [f"ctx:{name}" for name in sorted(self.contexts or {})]
             + [f"duration:{name}" for name, _ in DURATION_BINS]
-            + ["money", "named_product"])
+            + ["money", "named_product"]
+            + [f"dates:{name}" for name, _ in DATE_GAP_BINS])
         return self
 
     def transform(self, texts: Sequence[str]) -> Any:
@@ -311,6 +313,7 @@ class CueFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         names = sorted(contexts)
         cues, prefilter = _context_matchers(tuple((n, tuple(contexts[n])) for n in names))
         offset = len(names)
+        with_dates = len(self.feature_names_) > offset + len(DURATION_BINS) + 2
         rows, cols = [], []
         for i, text in enumerate(texts):
             hits = set()
@@ -323,6 +326,8 @@ class CueFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
                 hits.add(offset + len(DURATION_BINS))
             if NAMED_PRODUCT_RE.search(text):
                 hits.add(offset + len(DURATION_BINS) + 1)
+            if with_dates:  # models trained before these features have no columns for them
+                hits.update(offset + len(DURATION_BINS) + 2 + b for b in _date_gap_bins(text))
             rows += [i] * len(hits)
             cols += sorted(hits)
         data = np.ones(len(rows), dtype=np.float32)
@@ -340,6 +345,23 @@ def _context_matchers(contexts: tuple[tuple[str, tuple[str, ...]], ...]
     cues = [(j, re.compile(cue, re.IGNORECASE)) for j, (_, texts) in enumerate(contexts) for cue in texts]
     prefilter = Prefilter([requirement(rx.pattern) for _, rx in cues])
     return cues, prefilter
+
+
+# Two dates in one clause ("issued 14/10/2024, closing 18/10/2024") state a period the
+# duration words do not: the days between the first and the last date, binned. Upper edges.
+DATE_GAP_BINS: tuple[tuple[str, float], ...] = (
+    ("days<=10", 10), ("days<=24", 24), ("days<=35", 35), ("days>35", float("inf")))
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def _date_gap_bins(text: str) -> set[int]:
+    if len(_YEAR.findall(text)) < 2:  # every date pattern read here carries a year
+        return set()
+    dates = find_dates(text)
+    if len(dates) < 2:
+        return set()
+    days = (max(dates) - min(dates)).days
+    return {next(i for i, (_, edge) in enumerate(DATE_GAP_BINS) if days <= edge)}
 
 
 # DURATION_RE needs one of these; most clauses have none, and the regex is dear to run
