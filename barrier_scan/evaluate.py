@@ -217,7 +217,6 @@ def build_pdf(txt: Path, out: Path, title: str) -> None:
 def mode_scanners() -> dict[str, Any]:
     """One Scanner per mode, differing only in what `detect` returns; extraction,
     segmentation and assessment are the pipeline's own."""
-    from .detect.combine import combine
     from .pipeline import Scanner
     from .settings import ScanSettings
 
@@ -231,17 +230,12 @@ def mode_scanners() -> dict[str, Any]:
         def detect(self, clauses: Sequence[Clause]) -> list[Finding]:
             if self.mode == "rules":
                 return self.rules.detect(clauses)
-            classifier: Any = self.classifier  # a ClauseClassifier: checked in __init__
-            model_findings: list[Finding] = classifier.detect(clauses)
             if self.mode == "model":
-                return model_findings
-            return combine(self.rules.detect(clauses), model_findings,
-                           thresholds=classifier.model_only_thresholds,
-                           vetoes=vetoes)
+                classifier: Any = self.classifier  # a ClauseClassifier: checked in __init__
+                return list(classifier.detect(clauses))
+            return super().detect(clauses)  # combined: exactly what `barrier-scan scan` reports
 
-    scanners = {mode: ModeScanner(mode) for mode in MODES}
-    vetoes = exclusion_vetoes(scanners["combined"].rules.pack)
-    return scanners
+    return {mode: ModeScanner(mode) for mode in MODES}
 
 
 def scan_eval_documents(docs: Mapping[str, Path], metas: Mapping[str, dict[str, Any]], *, as_pdf: bool = True,
