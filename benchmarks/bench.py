@@ -27,6 +27,7 @@ import resource
 import shutil
 import signal
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -127,16 +128,36 @@ def raw_pdfplumber(files: Sequence[Path]) -> int:
     return pages
 
 
-def scan_in_process(files: Sequence[Path], extractor: str, use_model: bool) -> Timing:
-    """Scanning `files` in this process (one core) with a pre-built, warmed-up Scanner."""
+def _scanner(extractor: str, use_model: bool, warm_up: Path) -> Callable[[Sequence[Path]], int]:
+    """A pre-built, warmed-up Scanner as a function: files in, pages scanned out."""
     from barrier_scan.pipeline import Scanner
     from barrier_scan.settings import ScanSettings
 
     settings = ScanSettings(extractor=extractor, use_model=use_model)
     scanner = Scanner(settings)
-    scanner.scan_path(files[0], settings=settings)  # warm-up, not timed
-    return _timed(lambda: sum(scanner.scan_path(f, settings=settings).pages for f in files),
-                  repeat=REPEAT)
+    scanner.scan_path(warm_up, settings=settings)  # warm-up, not timed
+    return lambda files: sum(scanner.scan_path(f, settings=settings).pages for f in files)
+
+
+def scan_in_process(files: Sequence[Path], extractor: str, use_model: bool) -> Timing:
+    """Scanning `files` in this process (one core), the fastest of REPEAT passes."""
+    scan = _scanner(extractor, use_model, files[0])
+    return _timed(lambda: scan(files), repeat=REPEAT)
+
+
+def raw_and_scan_paired(files: Sequence[Path], use_model: bool) -> tuple[Timing, Timing, float]:
+    """Raw pypdfium2 and the fast scan, timed in alternation REPEAT times.
+
+    The raw baseline alone swings by a third between runs on a shared machine, so each scan
+    pass is set against the raw pass just before it and the median of those ratios is the
+    share reported; the rates shown are the fastest pass of each."""
+    scan = _scanner("fast", use_model, files[0])
+    raws, scans = [], []
+    for _ in range(REPEAT):
+        raws.append(_timed(lambda: raw_pdfium(files)))
+        scans.append(_timed(lambda: scan(files)))
+    share = statistics.median(s.rate / r.rate for r, s in zip(raws, scans))
+    return min(raws, key=lambda t: t.cpu), min(scans, key=lambda t: t.cpu), share
 
 
 @dataclass
@@ -313,23 +334,21 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
               "speed-up will be low", flush=True)
 
     rows: list[Row] = []
-    step("raw pypdfium2 text")
-    raw = _timed(lambda: raw_pdfium(files), repeat=REPEAT)
+    step("raw pypdfium2 text, then the fast scan (the audit default), in turn "
+         f"{REPEAT} times")
+    raw, fast, share = raw_and_scan_paired(files, use_model)
     rows.append(Row("raw pypdfium2 text extraction", raw.rate, "pages/s",
                     f"the floor; wall {raw.wall_rate:.0f}"))
     step(f"pdfplumber extract_text on {len(plumber_files)} tenders")
     plumber = _timed(lambda: raw_pdfplumber(plumber_files))
     rows.append(Row("pdfplumber extract_text", plumber.rate, "pages/s",
                     f"{plumber.pages} pages; wall {plumber.wall_rate:.1f}"))
-
-    step("scanning in one process, fast extractor (the audit default)")
-    fast = scan_in_process(files, "fast", use_model)
-    share = fast.rate / raw.rate
     rows.append(Row("scan, fast extractor, one core", fast.rate, "pages/s",
                     f"{_check(fast.rate >= TARGET_PIPELINE_PAGES_S)} target >= "
                     f"{TARGET_PIPELINE_PAGES_S:.0f}; wall {fast.wall_rate:.1f}"))
     rows.append(Row("  ... as a share of raw pypdfium2", share, "x",
-                    f"{_check(share >= TARGET_SHARE_OF_RAW)} target >= {TARGET_SHARE_OF_RAW}"))
+                    f"{_check(share >= TARGET_SHARE_OF_RAW)} target >= {TARGET_SHARE_OF_RAW}; "
+                    f"median of {REPEAT} paired passes"))
     step(f"scanning in one process, layout extractor, {len(plumber_files)} tenders")
     layout = scan_in_process(plumber_files, "layout", use_model)
     rows.append(Row("scan, layout extractor (pdfplumber), one core", layout.rate, "pages/s",
