@@ -179,13 +179,13 @@ def test_shipped_gate_file_loads_and_covers_every_category():
 
 def test_detect_scores_a_whole_document_in_one_call(trained, monkeypatch):
     calls = []
-    real = type(trained._clf).predict_proba  # patched on the class: the fixture is shared
+    real = type(trained)._probabilities  # patched on the class: the fixture is shared
 
     def spy(self, x):
         calls.append(x.shape[0])
         return real(self, x)
 
-    monkeypatch.setattr(type(trained._clf), "predict_proba", spy)
+    monkeypatch.setattr(type(trained), "_probabilities", spy)
     clauses = [clause(f"A performance bond of {i} per cent is required.", 100 * i) for i in range(30)]
     clauses += [clause("Residents enjoy the park.", 5000)]
     trained.detect(clauses)

@@ -64,3 +64,14 @@ def test_duration_shortcut_skips_only_clauses_without_durations(texts) -> None:
         if not DURATION_RE.search(t):
             assert _duration_bins(t) == set()
     assert _duration_bins("The term is five (5) years.") and _duration_bins("within 10 working days")
+
+
+def test_probabilities_are_sklearns_predict_proba(texts) -> None:
+    import numpy as np
+
+    model = ClauseClassifier.load()
+    assert model._stacked_logistic is not None  # the shipped model takes the fast path
+    x = model._features.transform(texts[::5]).tocsr()
+    ours = model._probabilities(x)
+    reference = np.asarray(model._clf.predict_proba(x))
+    assert ours.shape == reference.shape and np.array_equal(ours, reference)

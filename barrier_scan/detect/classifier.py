@@ -29,6 +29,7 @@ from typing import Any, Iterable, Iterator, Mapping, Optional, Sequence
 
 import numpy as np
 import yaml
+from scipy.special import expit
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -639,7 +640,7 @@ class ClauseClassifier:
         keep = np.flatnonzero(gate_mask(self.gate, texts))
         if keep.size:
             x = self._features.transform([texts[int(i)] for i in keep])
-            proba[keep] = np.asarray(self._clf.predict_proba(x)).reshape(keep.size, -1)
+            proba[keep] = self._probabilities(x)
         return proba
 
     def detect(self, clauses: Sequence[Clause]) -> list[Finding]:
@@ -653,7 +654,7 @@ class ClauseClassifier:
         if not keep.size:
             return []
         x = self._features.transform([texts[i] for i in keep]).tocsr()
-        proba = np.asarray(self._clf.predict_proba(x)).reshape(keep.size, -1)
+        proba = self._probabilities(x)
         limits = np.array([self.thresholds.get(c, 1.0) for c in self.categories])
         findings = []
         for row, col in zip(*np.nonzero(proba >= limits)):
@@ -685,6 +686,30 @@ class ClauseClassifier:
         picked = list(dict.fromkeys(words))[:n]
         picked += [c for c in dict.fromkeys(chars) if c not in picked][: n - len(picked)]
         return tuple(picked)
+
+    def _probabilities(self, x: Any) -> np.ndarray:
+        """`predict_proba` of the one-vs-rest model (clauses x categories).
+
+        For logistic regressions this is the sigmoid of one sparse product with all the
+        categories' weights side by side: sklearn's own call validates and multiplies once
+        per category, a fixed cost that dominated scoring a short document."""
+        stacked = self._stacked_logistic
+        if stacked is None:
+            return np.asarray(self._clf.predict_proba(x)).reshape(x.shape[0], -1)
+        weights, intercepts = stacked
+        return expit(np.asarray(x @ weights) + intercepts)
+
+    @cached_property
+    def _stacked_logistic(self) -> Optional[tuple[np.ndarray, np.ndarray]]:
+        from sklearn.linear_model import LogisticRegression
+
+        estimators = getattr(self._clf, "estimators_", [])
+        if not estimators or not all(isinstance(e, LogisticRegression) and e.coef_.shape[0] == 1
+                                     and list(e.classes_) == [0, 1] for e in estimators):
+            return None
+        weights = np.ascontiguousarray(np.hstack([e.coef_.T for e in estimators]))
+        intercepts = np.concatenate([np.ravel(e.intercept_) for e in estimators])
+        return weights, intercepts
 
     @cached_property
     def _features(self) -> Any:
