@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable, Optional, Sequence
+from typing import Any, Iterable, Optional, Sequence
 
 try:  # Python 3.11+
     from re import _constants as sre  # type: ignore[attr-defined]
     from re import _parser as sre_parse  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover - Python 3.10
-    import sre_constants as sre  # type: ignore[no-redef]
-    import sre_parse  # type: ignore[no-redef]
+    import sre_constants as sre  # type: ignore[no-redef,unused-ignore]
+    import sre_parse  # type: ignore[no-redef,unused-ignore]
 
 import ahocorasick
 
@@ -67,7 +67,7 @@ def _literal(code: int, fold: bool) -> _Info:
     return _Info(frozenset({ch.lower()}), ()) if _is_atom_char(ch, fold) else _UNKNOWN
 
 
-def _char_class(items: list, fold: bool) -> _Info:
+def _char_class(items: list[Any], fold: bool) -> _Info:
     chars: set[str] = set()
     for op, av in items:
         if op is sre.LITERAL and _is_atom_char(chr(av), fold):
@@ -88,7 +88,7 @@ def _best(info: _Info, fold: bool = True) -> Optional[frozenset[str]]:
     return None
 
 
-def _branch(branches: list, fold: bool) -> _Info:
+def _branch(branches: list[Any], fold: bool) -> _Info:
     infos = [_sequence(b, fold) for b in branches]
     if all(i.exact is not None for i in infos):
         union = frozenset().union(*(i.exact for i in infos))  # type: ignore[arg-type]
@@ -102,7 +102,7 @@ def _branch(branches: list, fold: bool) -> _Info:
     return _Info(None, (frozenset().union(*bests),))  # type: ignore[arg-type]
 
 
-def _repeat(low: int, high: int, item: list, fold: bool) -> _Info:
+def _repeat(low: int, high: int, item: list[Any], fold: bool) -> _Info:
     inner = _sequence(item, fold)
     if low == high == 1:
         return inner
@@ -135,7 +135,7 @@ def _node(op, av, fold: bool) -> _Info:  # type: ignore[no-untyped-def]
     return _UNKNOWN  # ANY, NOT_LITERAL, CATEGORY, GROUPREF ...
 
 
-def _sequence(nodes: Iterable, fold: bool) -> _Info:
+def _sequence(nodes: Iterable[Any], fold: bool) -> _Info:
     need: list[frozenset[str]] = []
     run: Optional[frozenset[str]] = frozenset({""})  # literal text matched since the last gap
     exact_throughout = True
@@ -194,11 +194,11 @@ class Prefilter:
         self._by_atom: dict[int, list[int]] = {}
         for i, need in enumerate(self._needs):
             if need:
-                for atom in self._most_selective(need):
-                    self._by_atom.setdefault(atom, []).append(i)
+                for atom_id in self._most_selective(need):
+                    self._by_atom.setdefault(atom_id, []).append(i)
         self._automaton = ahocorasick.Automaton()
-        for atom, index in self._atoms.items():
-            self._automaton.add_word(atom, index)
+        for text, index in self._atoms.items():
+            self._automaton.add_word(text, index)
         if self._atoms:
             self._automaton.make_automaton()
 

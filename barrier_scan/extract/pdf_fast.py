@@ -405,7 +405,8 @@ def _read_with_pdfium(data: bytes, name: str, max_pages: int, routing: Routing) 
             number = index + 1
             page = doc[index]
             try:
-                placeholder = PageLayout(number, *(float(v) for v in page.get_size()))
+                width, height = page.get_size()
+                placeholder = PageLayout(number, float(width), float(height))
                 if routing.to_plumber(page):
                     layout, has_image = None, False
                 else:
