@@ -87,7 +87,8 @@ DATE_PATTERNS = (
 
 
 def find_dates(text: str) -> list[dt.date]:
-    """Every full date in `text` (UK day-first for numeric dates), in no particular order."""
+    """Every full date in `text` (UK day-first for numeric dates): each pattern's dates in
+    order of appearance, the patterns in DATE_PATTERNS order."""
     dates = []
     for pattern in DATE_PATTERNS:
         for m in pattern.finditer(text):
@@ -104,17 +105,8 @@ def find_dates(text: str) -> list[dt.date]:
 
 def parse_date(text: str) -> Optional[dt.date]:
     """The first date in `text` (UK day-first for numeric dates), or None."""
-    for pattern in DATE_PATTERNS:
-        for m in pattern.finditer(text):
-            parts = m.groupdict()
-            month = int(parts["mon"]) if parts.get("mon") else MONTHS.get((parts.get("month") or "").lower())
-            if not month:
-                continue
-            try:
-                return dt.date(int(parts["year"]), month, int(parts["day"]))
-            except ValueError:
-                continue
-    return None
+    dates = find_dates(text)
+    return dates[0] if dates else None
 
 
 def clean_value(text: str) -> str:
