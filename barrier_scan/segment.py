@@ -51,7 +51,6 @@ class _Numbering:
     kind: str  # dotted | paren | half | bullet | none
 
 
-@lru_cache(maxsize=4096)  # asked of each block up to three times; the answer is immutable
 def read_number(text: str) -> _Numbering:
     """The clause number a block starts with, if any."""
     m = NUMBER_RE.match(text)
@@ -101,11 +100,13 @@ class ClauseNumber:
     def __call__(self, doc: Doc) -> Doc:
         if len(doc) < 2:
             return doc
-        # Doc.text rebuilds the string from every token, so the text is handed in when known
-        text = doc.user_data.get(SOURCE_TEXT) or doc.text
+        # `segment` hands in the block's text and number (Doc.text rebuilds the string from
+        # every token); a Doc made elsewhere has them worked out here
+        text, body_start = doc.user_data.get(BLOCK_KEY) or (doc.text, None)
+        if body_start is None:
+            body_start = read_number(text).body_start
         starts, ends, like_num = _token_arrays(doc)
         changes = dict.fromkeys(self._glued_stop_splits(text, starts, ends, like_num), 1)
-        body_start = read_number(text).body_start
         if body_start:
             # every token inside the number, and the first of the body, continue sentence 0
             first_of_body = bisect_left(starts, body_start)
@@ -135,7 +136,7 @@ class ClauseNumber:
         return opens
 
 
-SOURCE_TEXT = "barrier_scan.text"  # Doc.user_data key: the text the Doc was made from
+BLOCK_KEY = "barrier_scan.block"  # Doc.user_data key: (text, body_start) of its block
 _GLUED_STOP_RE = re.compile(r"(?<=\S)\.")
 
 
@@ -205,12 +206,12 @@ def _could_split_re() -> re.Pattern[str]:
     return re.compile(rf"[{re.escape(stops)}]|(?<!\d)\.|\.(?!\d)")
 
 
-def _one_sentence(text: str) -> bool:
+def _one_sentence(text: str, body_start: int) -> bool:
     """True when neither the sentencizer nor `clause_number` could split `text`: no stop
     before its closing punctuation. Table rows, headings and most list items are like this,
     and need no tokenising at all."""
     # `clause_number` undoes any split inside a leading "4." or "(a)", so only the body counts
-    body = text[read_number(text).body_start:].rstrip(_CLOSING)
+    body = text[body_start:].rstrip(_CLOSING)
     return _could_split_re().search(body) is None
 
 
@@ -218,17 +219,19 @@ def _one_sentence(text: str) -> bool:
 _CLOSING = " \t\r\n\u00a0.!?\"'”’)]}»"
 
 
-def _doc(nlp: Language, text: str) -> Doc:
+def _doc(nlp: Language, text: str, body_start: int) -> Doc:
     doc = nlp.make_doc(text)
-    doc.user_data[SOURCE_TEXT] = text
+    doc.user_data[BLOCK_KEY] = (text, body_start)
     return doc
 
 
-def _sentences(nlp: Language, blocks: list[Block]) -> Iterable[list[tuple[int, int]]]:
+def _sentences(nlp: Language, blocks: list[Block], numberings: list[_Numbering]
+               ) -> Iterable[list[tuple[int, int]]]:
     """Per block, the (start, end) character spans of its sentences: from spaCy for blocks
     that may hold several sentences, the whole block for the rest."""
-    simple = [_one_sentence(b.text) for b in blocks]
-    docs = iter(nlp.pipe((_doc(nlp, b.text) for b, one in zip(blocks, simple) if not one),
+    simple = [_one_sentence(b.text, n.body_start) for b, n in zip(blocks, numberings)]
+    docs = iter(nlp.pipe((_doc(nlp, b.text, n.body_start)
+                          for b, n, one in zip(blocks, numberings, simple) if not one),
                          batch_size=256))
     for block, one in zip(blocks, simple):
         yield [(0, len(block.text))] if one else sentence_spans(next(docs))
@@ -241,8 +244,8 @@ def segment(document: Document) -> list[Clause]:
     headings = _HeadingTracker()
     last_dotted: Optional[str] = None
     clauses: list[Clause] = []
-    for block, spans in zip(blocks, _sentences(nlp, blocks)):
-        numbering = read_number(block.text)
+    numberings = [read_number(b.text) for b in blocks]
+    for block, numbering, spans in zip(blocks, numberings, _sentences(nlp, blocks, numberings)):
         if is_heading(block, numbering):
             depth = numbering.depth or (1 if not headings.path else headings.path[-1][0] + 1)
             headings.push(depth, block.text.strip())

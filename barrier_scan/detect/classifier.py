@@ -157,10 +157,10 @@ class CompactTfidfVectorizer(TfidfVectorizer):  # type: ignore[misc]
         if cache is None or cache[0] is not vocabulary or len(cache[1]) > WORD_CACHE_LIMIT:
             cache = self._word_ids = (vocabulary, {})
         ids_of: dict[str, tuple[int, ...]] = cache[1]
-        white_spaces, (min_n, max_n) = self._white_spaces, self.ngram_range
+        min_n, max_n = self.ngram_range
         for doc in raw_documents:
             ids: list[int] = []
-            for word in white_spaces.sub(" ", self.decode(doc).lower()).split():
+            for word in self._words(doc):
                 word_ids = ids_of.get(word)
                 if word_ids is None:
                     word_ids = ids_of[word] = tuple(
@@ -192,15 +192,19 @@ class CompactTfidfVectorizer(TfidfVectorizer):  # type: ignore[misc]
         (tenders repeat their words endlessly) instead of once per occurrence."""
         if not self._plain_char_wb():
             return super().build_analyzer()
-        white_spaces, (min_n, max_n) = self._white_spaces, self.ngram_range
+        min_n, max_n = self.ngram_range
 
         def analyze(doc: str) -> list[str]:
             grams: list[str] = []
-            for word in white_spaces.sub(" ", self.decode(doc).lower()).split():
+            for word in self._words(doc):
                 grams.extend(_char_wb_ngrams(word, min_n, max_n))
             return grams
 
         return analyze
+
+    def _words(self, doc: Any) -> list[str]:
+        """The words sklearn's "char_wb" analyzer makes n-grams of."""
+        return self._white_spaces.sub(" ", self.decode(doc).lower()).split()
 
 
 WORD_CACHE_LIMIT = 200_000  # distinct words kept per vectorizer before the cache restarts
@@ -365,14 +369,11 @@ def _date_gap_bins(text: str) -> set[int]:
     return {next(i for i, (_, edge) in enumerate(DATE_GAP_BINS) if days <= edge)}
 
 
-# DURATION_RE needs one of these; most clauses have none, and the regex is dear to run
-_DURATION_UNITS = ("hour", "hr", "day", "week", "month", "year")
-
-
 def _duration_bins(text: str) -> set[int]:
     bins: set[int] = set()
     low = text.lower()
-    if not any(unit in low for unit in _DURATION_UNITS):
+    # DURATION_RE needs a unit; most clauses have none, and the regex is dear to run
+    if not any(unit in low for unit in UNIT_DAYS):
         return bins
     for m in DURATION_RE.finditer(text):
         number = m.group(1).lower()
@@ -417,8 +418,6 @@ def build_pipeline(seed: int = DEFAULT_SEED, kind: str = DEFAULT_KIND,
         base = LogisticRegression(C=LR_C, class_weight="balanced", solver="liblinear",
                                   dual=True, max_iter=2000, random_state=seed)
     return Pipeline([("features", features), ("clf", OneVsRestClassifier(base))])
-
-
 
 
 # ---------------------------------------------------------------------------------------
@@ -637,11 +636,18 @@ class ClauseClassifier:
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Probabilities (clauses x categories); clauses the gate blocks score 0 everywhere."""
         proba = np.zeros((len(texts), len(self.categories)), dtype=np.float64)
-        keep = np.flatnonzero(gate_mask(self.gate, texts))
-        if keep.size:
-            x = self._features.transform([texts[int(i)] for i in keep])
-            proba[keep] = self._probabilities(x)
+        keep, _, scored = self._score(texts)
+        proba[keep] = scored
         return proba
+
+    def _score(self, texts: Sequence[str]) -> tuple[np.ndarray, Any, np.ndarray]:
+        """(indices of the texts the gate lets through, their CSR features, their
+        probabilities), all texts vectorised and scored in one call."""
+        keep = np.flatnonzero(gate_mask(self.gate, texts))
+        if not keep.size:
+            return keep, None, np.zeros((0, len(self.categories)))
+        x = self._features.transform([texts[int(i)] for i in keep]).tocsr()
+        return keep, x, self._probabilities(x)
 
     def detect(self, clauses: Sequence[Clause]) -> list[Finding]:
         """Findings for every clause and category scoring at or above its threshold.
@@ -649,12 +655,7 @@ class ClauseClassifier:
         Severity is a provisional "medium" with no basis, and message and recommendation are
         left empty: `assess()` settles them as it does for rule findings.
         """
-        texts = [c.text for c in clauses]
-        keep = np.flatnonzero(gate_mask(self.gate, texts))
-        if not keep.size:
-            return []
-        x = self._features.transform([texts[i] for i in keep]).tocsr()
-        proba = self._probabilities(x)
+        keep, x, proba = self._score([c.text for c in clauses])
         limits = np.array([self.thresholds.get(c, 1.0) for c in self.categories])
         findings = []
         for row, col in zip(*np.nonzero(proba >= limits)):
@@ -707,7 +708,7 @@ class ClauseClassifier:
         if not estimators or not all(isinstance(e, LogisticRegression) and e.coef_.shape[0] == 1
                                      and list(e.classes_) == [0, 1] for e in estimators):
             return None
-        weights = np.ascontiguousarray(np.hstack([e.coef_.T for e in estimators]))
+        weights = np.column_stack(self._coefficients)  # one column per category
         intercepts = np.concatenate([np.ravel(e.intercept_) for e in estimators])
         return weights, intercepts
 

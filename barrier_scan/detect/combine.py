@@ -15,11 +15,11 @@
 """
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from typing import TYPE_CHECKING, Mapping, Optional, Pattern, Sequence
 
 from ..model import Clause, Finding
+from .rule_engine import compile_any
 
 if TYPE_CHECKING:
     from ..rulepack import RulePack
@@ -47,18 +47,17 @@ def exclusion_vetoes(pack: "RulePack") -> dict[str, Pattern[str]]:
         own[rule.category].extend(p for p in rule.unless_patterns if p not in own[rule.category])
     vetoes = {}
     for category in set(names) | set(own):
-        cues = [cue for name in sorted(names[category]) for cue in pack.contexts[name].cues] + own[category]
-        if cues:
-            vetoes[category] = re.compile("|".join(f"(?:{c})" for c in cues), re.IGNORECASE)
+        veto = compile_any([cue for name in sorted(names[category])
+                            for cue in pack.contexts[name].cues] + own[category])
+        if veto:
+            vetoes[category] = veto
     return vetoes
 
 
 def requirement_gate(pack: "RulePack") -> Optional[Pattern[str]]:
     """One regex over the pack's `requirement` cues, or None if the pack has none."""
     context = pack.contexts.get(REQUIREMENT_CONTEXT)
-    if not context:
-        return None
-    return re.compile("|".join(f"(?:{c})" for c in context.cues), re.IGNORECASE)
+    return compile_any(context.cues) if context else None
 
 
 def combine(rule_findings: Sequence[Finding], model_findings: Sequence[Finding],
@@ -89,7 +88,7 @@ def combine(rule_findings: Sequence[Finding], model_findings: Sequence[Finding],
         for i in agreeing:
             merged[i] = _agree(merged[i], m)
         if not agreeing and _keeps(m, thresholds) and not _vetoed(m, vetoes) \
-                and _reads_as_requirement(m, requirement):
+                and reads_as_requirement(m.clause.text, requirement):
             model_only.append(m)
     return sorted(merged + model_only, key=_position)
 
@@ -108,10 +107,6 @@ def _keeps(finding: Finding, thresholds: Optional[Mapping[str, float]]) -> bool:
 def _vetoed(finding: Finding, vetoes: Optional[Mapping[str, Pattern[str]]]) -> bool:
     veto = vetoes.get(finding.category) if vetoes else None
     return bool(veto and veto.search(finding.clause.text))
-
-
-def _reads_as_requirement(finding: Finding, requirement: Optional[Pattern[str]]) -> bool:
-    return reads_as_requirement(finding.clause.text, requirement)
 
 
 def reads_as_requirement(text: str, requirement: Optional[Pattern[str]]) -> bool:

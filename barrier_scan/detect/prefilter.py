@@ -171,6 +171,11 @@ def requirement(pattern: str, flags: int = re.IGNORECASE) -> Requirement:
     return info.need
 
 
+def _most_selective(need: tuple[frozenset[int], ...], length: list[int]) -> frozenset[int]:
+    # longer atoms are rarer; fewer alternatives are rarer still
+    return max(need, key=lambda orset: (min(length[i] for i in orset), -len(orset)))
+
+
 def fold_case(text: str) -> str:
     """Lower case, with the letters re.IGNORECASE treats as ASCII ones mapped to them."""
     return text.translate(_FOLD).lower()
@@ -192,9 +197,10 @@ class Prefilter:
         # A regex is looked at only when an atom of its most selective OR-set occurs; the
         # rest of its AND is checked after that.
         self._by_atom: dict[int, list[int]] = {}
+        length = [len(a) for a in self._atoms]  # atom id -> length (ids are insertion order)
         for i, need in enumerate(self._needs):
             if need:
-                for atom_id in self._most_selective(need):
+                for atom_id in _most_selective(need, length):
                     self._by_atom.setdefault(atom_id, []).append(i)
         self._automaton = ahocorasick.Automaton()
         for text, index in self._atoms.items():
@@ -204,11 +210,6 @@ class Prefilter:
 
     def _atom(self, atom: str) -> int:
         return self._atoms.setdefault(atom, len(self._atoms))
-
-    def _most_selective(self, need: tuple[frozenset[int], ...]) -> frozenset[int]:
-        # longer atoms are rarer; fewer alternatives are rarer still
-        length = {i: len(a) for a, i in self._atoms.items()}
-        return max(need, key=lambda orset: (min(length[i] for i in orset), -len(orset)))
 
     def found(self, text: str) -> set[int]:
         """The atoms that occur in `text`."""

@@ -24,7 +24,7 @@ def _compile(pattern: str) -> Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
 
 
-def _compile_any(patterns: Sequence[str]) -> Optional[Pattern[str]]:
+def compile_any(patterns: Sequence[str]) -> Optional[Pattern[str]]:
     """One alternation for "any of these": one scan of the clause instead of one per pattern."""
     if not patterns:
         return None
@@ -39,7 +39,6 @@ def lower_severity(severity: str) -> str:
 @dataclass
 class CompiledRule:
     rule: Rule
-    pattern: Optional[Pattern[str]]  # all regex patterns as one alternation
     token_patterns: tuple[list[dict], ...]
     requires: tuple[Pattern[str], ...]  # each must match, so kept apart
     exclude: Optional[Pattern[str]]  # every unless cue and unless_pattern
@@ -78,11 +77,10 @@ class RuleEngine:
         excludes = [c for name in rule.unless for c in contexts[name].cues] + list(rule.unless_patterns)
         return CompiledRule(
             rule=rule,
-            pattern=_compile_any([p["regex"] for p in rule.patterns if "regex" in p]),
             token_patterns=tuple(p["tokens"] for p in rule.patterns if "tokens" in p),
             requires=tuple(_compile(p) for p in rule.requires),
-            exclude=_compile_any(excludes),
-            downgrade=_compile_any([c for name in rule.downgrade_if for c in contexts[name].cues]),
+            exclude=compile_any(excludes),
+            downgrade=compile_any([c for name in rule.downgrade_if for c in contexts[name].cues]),
         )
 
     @cached_property
@@ -100,21 +98,17 @@ class RuleEngine:
         return nlp, matcher
 
     def _token_hits(self, text: str) -> set[str]:
-        if not any(c.token_patterns for c in self.compiled):
+        if not self._token_rules:
             return set()
         nlp, matcher = self._matcher
         doc = nlp.make_doc(text)
         return {nlp.vocab.strings[match_id] for match_id, _, _ in matcher(doc)}
 
     def _fires(self, c: CompiledRule, text: str, token_hits: set[str],
-               regexes: Optional[Sequence[Pattern[str]]] = None) -> bool:
-        """Does rule `c` fire on `text`? `regexes`: only these of its patterns can match (from
-        the prefilter); None tries them all."""
-        if regexes is None:
-            found = bool(c.pattern and c.pattern.search(text))
-        else:
-            found = any(rx.search(text) for rx in regexes)
-        if not (found or c.rule.id in token_hits):
+               regexes: Sequence[Pattern[str]]) -> bool:
+        """Does rule `c` fire on `text`? `regexes`: those of its patterns that can match (the
+        prefilter's candidates)."""
+        if not (any(rx.search(text) for rx in regexes) or c.rule.id in token_hits):
             return False
         if not all(rx.search(text) for rx in c.requires):
             return False
@@ -142,11 +136,11 @@ class RuleEngine:
         findings: list[Finding] = []
         for clause in clauses:
             text = clause.text
+            token_hits = self._token_hits(text)  # empty at once when no rule has token patterns
             for i, regexes in self._candidates(text):
                 c = self.compiled[i]
                 if not self.passes_gate(c.rule.category, text):
                     continue
-                token_hits = self._token_hits(text) if c.token_patterns else set()
                 if self._fires(c, text, token_hits, regexes):
                     findings.append(self._finding(c, clause))
         return findings
@@ -168,7 +162,6 @@ class RuleEngine:
             regexes = dict(self._candidates(clause.text)).get(i)
             if regexes is None or not self.passes_gate(c.rule.category, clause.text):
                 continue
-            token_hits = self._token_hits(clause.text) if c.token_patterns else set()
-            if self._fires(c, clause.text, token_hits, regexes):
+            if self._fires(c, clause.text, self._token_hits(clause.text), regexes):
                 out.append(self._finding(c, clause))
         return out

@@ -12,7 +12,6 @@ from typing import Any, NamedTuple, Optional
 from ..model import Block, BlockKind, Document, ScanError
 
 
-
 class Draft(NamedTuple):
     """A block before it has offsets. `file` is set only by readers of archives."""
 
