@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, Optional
 
+import numpy as np
 import spacy
-from spacy.attrs import IDX, LENGTH, LIKE_NUM, SENT_START
+from spacy.attrs import IDX, IS_PUNCT, LENGTH, LIKE_NUM, ORTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -199,42 +200,99 @@ def _split_long(text: str, start: int) -> Iterable[tuple[str, int]]:
 
 
 @lru_cache(maxsize=1)
-def _could_split_re() -> re.Pattern[str]:
-    """A character that could end a sentence inside a block: the sentencizer's own stops,
-    except a full stop between two digits ("4.2", "£1.5m"), which spaCy keeps in one token."""
-    stops = "".join(sorted(sentence_pipeline().get_pipe("sentencizer").punct_chars - {"."}))
-    return re.compile(rf"[{re.escape(stops)}]|(?<!\d)\.|\.(?!\d)")
+def _stop_chars() -> tuple[frozenset[str], frozenset[int]]:
+    """The sentencizer's stop characters other than ".", and the string ids (ORTH) of all of
+    them, as `_sentence_spans` compares tokens by id."""
+    nlp = sentence_pipeline()
+    punct = nlp.get_pipe("sentencizer").punct_chars
+    return frozenset(punct - {"."}), frozenset(nlp.vocab.strings.add(c) for c in punct)
 
 
 def _one_sentence(text: str, body_start: int) -> bool:
     """True when neither the sentencizer nor `clause_number` could split `text`: no stop
-    before its closing punctuation. Table rows, headings and most list items are like this,
+    before its closing punctuation, except a full stop between two digits ("4.2", "£1.5m"),
+    which spaCy keeps in one token. Table rows, headings and most list items are like this,
     and need no tokenising at all."""
     # `clause_number` undoes any split inside a leading "4." or "(a)", so only the body counts
     body = text[body_start:].rstrip(_CLOSING)
-    return _could_split_re().search(body) is None
+    if not _stop_chars()[0].isdisjoint(body):
+        return False
+    n, k = len(body), body.find(".")
+    while k != -1:
+        if not (k and body[k - 1].isdigit() and k + 1 < n and body[k + 1].isdigit()):
+            return False
+        k = body.find(".", k + 1)
+    return True
 
 
 # what may follow a block's last sentence stop without opening another sentence
 _CLOSING = " \t\r\n\u00a0.!?\"'”’)]}»"
+# Blocks are tokenised as one text joined by this; spaCy never makes a token across it.
+_BLOCK_SEPARATOR = "\n\n"
 
 
-def _doc(nlp: Language, text: str, body_start: int) -> Doc:
-    doc = nlp.make_doc(text)
-    doc.user_data[BLOCK_KEY] = (text, body_start)
-    return doc
+def _sentence_spans(nlp: Language, texts: list[str], body_starts: list[int]) -> list[list[tuple[int, int]]]:
+    """Per text, the (start, end) character spans of its sentences, exactly as the
+    sentencizer + `clause_number` pipeline splits each text on its own.
+
+    One tokeniser call over all the texts and array arithmetic instead of `nlp.pipe`: the
+    sentencizer walks a Python Token object per token, which cost more than the tokenising.
+    """
+    if not texts:
+        return []
+    doc = nlp.make_doc(_BLOCK_SEPARATOR.join(texts))
+    offsets = np.cumsum([0] + [len(t) + len(_BLOCK_SEPARATOR) for t in texts[:-1]])
+    arr = doc.to_array([ORTH, IS_PUNCT, IDX, LENGTH, LIKE_NUM]).astype(np.int64, copy=False) \
+        if len(doc) else np.zeros((0, 5), dtype=np.int64)
+    # drop separator tokens: those starting outside their text
+    block = np.searchsorted(offsets, arr[:, 2], side="right") - 1
+    local = arr[:, 2] - offsets[block]
+    lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
+    keep = local < lengths[block]
+    arr, block, local = arr[keep], block[keep], local[keep]
+    _, stop_ids = _stop_chars()
+    # ORTH is a uint64 hash read as int64 here; compare the same way
+    stop_ids_signed = np.array(sorted(stop_ids), dtype=np.uint64).astype(np.int64)
+    is_stop = np.isin(arr[:, 0], stop_ids_signed)
+    is_word = ~is_stop & (arr[:, 1] == 0)
+    first = np.ones(len(arr), dtype=bool)
+    first[1:] = block[1:] != block[:-1]
+    # the sentencizer: a word opens a sentence when the last word-or-stop before it in the
+    # same text is a stop
+    starts = first.copy()
+    marked = np.flatnonzero(is_word | is_stop)
+    if len(marked) > 1:
+        after_stop = is_word[marked[1:]] & is_stop[marked[:-1]] & (block[marked[1:]] == block[marked[:-1]])
+        starts[marked[1:][after_stop]] = True
+    token_starts = local.tolist()
+    token_ends = (local + arr[:, 3]).tolist()
+    like_num = arr[:, 4].tolist()
+    bounds = np.flatnonzero(first).tolist() + [len(arr)]
+    spans: list[list[tuple[int, int]]] = [[] for _ in texts]
+    for b0, b1 in zip(bounds, bounds[1:]):
+        k = int(block[b0])
+        s0, e0 = token_starts[b0:b1], token_ends[b0:b1]
+        flags = starts[b0:b1]
+        # clause_number: split after glued stops ("£1m. The"), then keep the number with
+        # the first sentence
+        for i in ClauseNumber._glued_stop_splits(texts[k], s0, e0, like_num[b0:b1]):
+            flags[i] = True
+        if body_starts[k]:
+            flags[1:bisect_left(s0, body_starts[k]) + 1] = False
+        firsts = np.flatnonzero(flags).tolist()
+        lasts = [f - 1 for f in firsts[1:]] + [b1 - b0 - 1]
+        spans[k] = [(s0[f], e0[e]) for f, e in zip(firsts, lasts)]
+    return spans
 
 
 def _sentences(nlp: Language, blocks: list[Block], numberings: list[_Numbering]
-               ) -> Iterable[list[tuple[int, int]]]:
-    """Per block, the (start, end) character spans of its sentences: from spaCy for blocks
-    that may hold several sentences, the whole block for the rest."""
+               ) -> list[list[tuple[int, int]]]:
+    """Per block, the (start, end) character spans of its sentences: from the sentencizer's
+    rules for blocks that may hold several sentences, the whole block for the rest."""
     simple = [_one_sentence(b.text, n.body_start) for b, n in zip(blocks, numberings)]
-    docs = iter(nlp.pipe((_doc(nlp, b.text, n.body_start)
-                          for b, n, one in zip(blocks, numberings, simple) if not one),
-                         batch_size=256))
-    for block, one in zip(blocks, simple):
-        yield [(0, len(block.text))] if one else sentence_spans(next(docs))
+    split = iter(_sentence_spans(nlp, [b.text for b, one in zip(blocks, simple) if not one],
+                                 [n.body_start for n, one in zip(numberings, simple) if not one]))
+    return [[(0, len(block.text))] if one else next(split) for block, one in zip(blocks, simple)]
 
 
 def segment(document: Document) -> list[Clause]:

@@ -61,3 +61,44 @@ def test_long_sentence_split_at_semicolons() -> None:
     text = "; ".join([part] * 12) + "."
     clauses = segment(doc(text))
     assert len(clauses) > 1 and all(len(c.text) <= 700 for c in clauses)
+
+
+# Texts where the sentencizer, `clause_number` and the one-sentence shortcut each have a say.
+SPLIT_CASES = [
+    "Bidders must hold £5m cover. The cover must be in place at award.",
+    "Turnover of at least £1m. Accounts for three years are required.",
+    "4.2 Turnover must be £1m. Accounts are needed.",
+    "(a) Provide two references. Each must be recent!",
+    "See reg. 58 of the PCR 2015. It sets the cap at 2x.",
+    "e.g. ISO 9001 or equivalent. Other schemes count.",
+    "Is a bond required? No. A parent guarantee may be asked for.",
+    "The fee is £1.5m per annum and the term is 4.5 years",
+    "Section 3.1.2 applies; see Annex 4.",
+    "x.",
+    "Tel: 01234 567890. Fax: none.",
+    "Payment within 30 days... The Authority may extend it.",
+    "Value: £250,000 (ex. VAT). Term: 3 years.",
+    "1. Introduction. This ITT sets out the requirements.",
+    "The Supplier’s insurance (“Cover”) must be £10m. “Equivalent” cover is accepted.",
+    "Quotes close 5pm. Late quotes: rejected",
+]
+
+
+def test_batched_sentence_spans_equal_the_spacy_pipeline() -> None:
+    from barrier_scan.segment import (BLOCK_KEY, _one_sentence, _sentence_spans, sentence_pipeline,
+                                      sentence_spans)
+
+    nlp = sentence_pipeline()
+    body_starts = [read_number(t).body_start for t in SPLIT_CASES]
+    expected = []
+    for text, body_start in zip(SPLIT_CASES, body_starts):
+        d = nlp.make_doc(text)
+        d.user_data[BLOCK_KEY] = (text, body_start)
+        for _, component in nlp.pipeline:
+            d = component(d)
+        expected.append(sentence_spans(d))
+    assert _sentence_spans(nlp, SPLIT_CASES, body_starts) == expected
+    for text, body_start, spans in zip(SPLIT_CASES, body_starts, expected):
+        if _one_sentence(text, body_start):  # the shortcut may only skip unsplittable text
+            assert spans == [(0, len(text))], text
+    assert len(expected[0]) == 2 and len(expected[7]) == 1
