@@ -43,11 +43,13 @@ LABELS: dict[str, tuple[str, ...]] = {
 # Labels that often carry a department or an address rather than the buyer's name:
 # "Issued by: Procurement Services, Riverside Borough Council, Town Hall".
 WEAK_AUTHORITY_LABELS = frozenset({"issued by", "organisation", "client", "commissioner"})
-# label (longest first, so "tender reference" beats "reference") followed by ":" or a dash
-_LABEL_PATTERNS: list[tuple[str, str, re.Pattern[str]]] = [
-    (key, label, re.compile(rf"^\s*{re.escape(label)}\s*(?::|–|—|-\s)\s*(?P<value>.+)$", re.IGNORECASE))
-    for key, label in sorted(((k, lab) for k, labs in LABELS.items() for lab in labs), key=lambda kv: -len(kv[1]))
-]
+# label (longest first, so "tender reference" beats "reference") followed by ":" or a dash;
+# one alternation, as the first alternative that matches wins just as trying labels in turn
+_LABEL_KEY: dict[str, str] = {label: key for key, label in sorted(
+    ((k, lab) for k, labs in LABELS.items() for lab in labs), key=lambda kv: -len(kv[1]))}
+_LABEL_LINE = re.compile(
+    rf"^\s*(?P<label>{'|'.join(re.escape(label) for label in _LABEL_KEY)})\s*(?::|–|—|-\s)\s*(?P<value>.+)$",
+    re.IGNORECASE)
 
 _NAME = r"(?:[A-Z][\w'’.&-]*|of|and|the|for|upon|on|in|&)"
 # a proper name of one or more capitalised words, with the small words place names use
@@ -127,7 +129,7 @@ def first_lines(document: Document) -> list[str]:
 
 
 def is_label_line(line: str) -> bool:
-    return any(p.match(line) for _, _, p in _LABEL_PATTERNS)
+    return _LABEL_LINE.match(line) is not None
 
 
 def labelled(lines: Iterable[str]) -> dict[str, tuple[str, str]]:
@@ -136,13 +138,13 @@ def labelled(lines: Iterable[str]) -> dict[str, tuple[str, str]]:
     for line in lines:
         # a line may hold two fields: "Reference: X    Date: Y"
         for part in re.split(r"\s{3,}|\t|\s+\|\s+", line):
-            for key, label, pattern in _LABEL_PATTERNS:
-                m = pattern.match(part)
-                if m:
-                    value = clean_value(m.group("value"))
-                    if value and key not in found:
-                        found[key] = (label, value)
-                    break
+            m = _LABEL_LINE.match(part)
+            if m:
+                label = m.group("label").lower()
+                key = _LABEL_KEY[label]
+                value = clean_value(m.group("value"))
+                if value and key not in found:
+                    found[key] = (label, value)
     return found
 
 
