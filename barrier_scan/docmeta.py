@@ -148,7 +148,15 @@ def labelled(lines: Iterable[str]) -> dict[str, tuple[str, str]]:
     return found
 
 
+# Every ORGANISATION alternative ends in (or, for a borough, starts with) one of these words;
+# a line without any is not searched (the regex is dear and most lines are prose).
+ORGANISATION_WORDS = ("Borough", "Council", "Authority", "Trust", "Board", "Service", "Police",
+                      "University", "Department", "Ministry", "Agency", "Executive", "Commission")
+
+
 def organisation_in(text: str) -> Optional[str]:
+    if not any(word in text for word in ORGANISATION_WORDS):
+        return None
     m = ORGANISATION.search(text)
     if not m:
         return None

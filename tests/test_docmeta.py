@@ -85,3 +85,22 @@ def test_sample_tender():
         "authority": "Riverside Borough Council",
         "title": "Community Wellbeing and Day Opportunities Service",
         "reference": "RBC/2025/044", "published": "2025-11-03", "deadline": "2025-12-08"}
+
+
+def test_organisation_words_cover_every_organisation_the_regex_finds() -> None:
+    """`organisation_in` skips lines without an ORGANISATION_WORDS word; that must never skip
+    a name the regex would find."""
+    import json
+
+    from barrier_scan.corpus import default_corpus_dir
+    from barrier_scan.docmeta import ORGANISATION, ORGANISATION_WORDS
+
+    texts = [json.loads(line)["text"] for path in sorted(default_corpus_dir().glob("*.jsonl"))
+             for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    texts += ["London Borough of Tower Hamlets", "Royal Borough of Kingston upon Thames",
+              "Highland Council", "Leeds Teaching Hospitals NHS Trust", "Home Office Police",
+              "University of Glasgow", "Department for Education", "Environment Agency",
+              "Health and Safety Executive", "Forestry Commission", "Scottish Fire and Rescue Service"]
+    found = [t for t in texts if ORGANISATION.search(t)]
+    assert len(found) > 100
+    assert all(any(word in t for word in ORGANISATION_WORDS) for t in found)
