@@ -27,6 +27,7 @@ import ahocorasick
 
 # re.IGNORECASE folds these onto ASCII letters, str.lower() does not
 _FOLD = str.maketrans({"\u017f": "s", "\u0131": "i", "\u0130": "i", "\u212a": "k"})
+_FOLDABLE = re.compile("[\u017f\u0131\u0130\u212a]")  # translate() is slow; most text has none
 MIN_ATOM = 3  # shorter atoms ("or", "a ") occur in nearly every clause and filter nothing
 MAX_EXACT = 64  # cap on the alternatives kept while multiplying out literal sequences
 _REPEAT_OPS = {sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", sre.MAX_REPEAT)}
@@ -178,7 +179,7 @@ def _most_selective(need: tuple[frozenset[int], ...], length: list[int]) -> froz
 
 def fold_case(text: str) -> str:
     """Lower case, with the letters re.IGNORECASE treats as ASCII ones mapped to them."""
-    return text.translate(_FOLD).lower()
+    return text.translate(_FOLD).lower() if _FOLDABLE.search(text) else text.lower()
 
 
 class Prefilter:
