@@ -340,7 +340,7 @@ class CueFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
                     hits.add(j)
             duration_bins = _duration_bins(text)
             hits.update(offset + b for b in duration_bins)
-            if MONEY_RE.search(text):
+            if _DIGIT_RE.search(text) and MONEY_RE.search(text):  # an amount needs a digit
                 hits.add(offset + len(DURATION_BINS))
             if NAMED_PRODUCT_RE.search(text):
                 hits.add(offset + len(DURATION_BINS) + 1)
@@ -377,7 +377,8 @@ _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
 
 def _date_gap_bins(text: str) -> set[int]:
-    if len(_YEAR.findall(text)) < 2:  # every date pattern read here carries a year
+    # every date pattern read here carries a year, and each year starts "19" or "20"
+    if text.count("20") + text.count("19") < 2 or len(_YEAR.findall(text)) < 2:
         return set()
     dates = find_dates(text)
     if len(dates) < 2:
