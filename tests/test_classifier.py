@@ -359,3 +359,58 @@ def test_date_gap_bins(text: str, bins: set[str]) -> None:
     from barrier_scan.detect.classifier import _date_gap_bins
 
     assert {DATE_GAP_BINS[i][0] for i in _date_gap_bins(text)} == bins
+
+
+def _extended_on(text: str) -> list[str]:
+    from barrier_scan.detect.classifier import EXTENDED_CUE_NAMES
+
+    cues = CueFeatures({}, extended=True).fit([text])
+    row = cues.transform([text]).toarray()[0]
+    names = list(cues.get_feature_names_out())
+    extended = set(EXTENDED_CUE_NAMES)
+    return [n for n, v in zip(names, row) if v and n in extended]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a duration counted again under each topic word of its clause
+    ("Invoices will be paid within 60 days.", ["pay:days<=90"]),
+    ("Quotes must be returned within 48 hours.", ["period:days<=3"]),
+    ("The framework will run for ten years.", ["term:years>7"]),
+    ("Mobilisation must be complete within two weeks of award.", ["start:days<=14"]),
+    # dates without a year, rolling over the new year: 19 Dec -> 3 Jan is 15 days
+    ("Issued 19 December, tenders close 3 January.", ["daymonth:days<=24"]),
+    ("Respond by return of post.", ["short_notice"]),
+    ("The park opens daily.", []),
+])
+def test_extended_cues(text, expected):
+    on = _extended_on(text)
+    assert [n for n in on if not n.startswith("capitalised")] == expected
+
+
+def test_capitalised_names_are_counted_but_not_sentence_starts_or_roles():
+    from barrier_scan.detect.classifier import _capitalised_words
+
+    assert _capitalised_words("All locks must be Yale or Chubb.") == 2
+    assert _capitalised_words("The Council requires cover. Bidders must comply.") == 0
+    assert _capitalised_words("NHS trusts only.") == 0  # all capitals are acronyms, not names
+
+
+def test_day_month_gap_rolls_over_the_year_and_needs_two_dates():
+    from barrier_scan.detect.classifier import _day_month_gap
+
+    assert _day_month_gap("Issued 19 December, closing 3 January.") == 15
+    assert _day_month_gap("Issued March 2, closing March 9.") == 7
+    assert _day_month_gap("Closing 3 January.") is None
+    # dates with years are the date-gap cue's job
+    assert _day_month_gap("Issued 19 December 2024, closing 3 January 2025.") is None
+
+
+def test_models_saved_before_the_extended_cues_transform_as_before():
+    text = "Invoices will be paid within 60 days by Acme."
+    old = CueFeatures({}).fit([text])  # extended defaults to False, as in older model files
+    assert old.transform([text]).shape[1] == len(DURATION_BINS) + 2 + len(DATE_GAP_BINS)
+    state = old.__getstate__()
+    state.pop("extended")  # a file written before the attribute existed
+    restored = CueFeatures.__new__(CueFeatures)
+    restored.__setstate__(state)
+    assert (restored.transform([text]) != old.transform([text])).nnz == 0
