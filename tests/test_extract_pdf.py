@@ -140,6 +140,19 @@ def test_paragraphs_items_and_headings(make_pdf, extractor):
 
 
 @pytest.mark.parametrize("extractor", EXTRACTORS)
+def test_a_lead_in_ending_in_a_colon_is_its_own_block(make_pdf, extractor):
+    # one paragraph with forced line breaks and no extra spacing, like a notice field whose
+    # list of levels follows its lead-in on the next line
+    lead_in = ("Bidders must hold, or commit to obtain before the contract starts, the levels of "
+               "insurance cover set out below, for the whole term of the contract:")
+    levels = "Employer's Liability GBP 10,000,000 and Public Liability GBP 5,000,000"
+    wrapped = "Where a bidder relies on a parent company for its cover, it must state so in its reply:"
+    continuation = "three references, the latest accounts and a signed declaration."
+    doc = blocks_of(make_pdf([[f"{lead_in}\n{levels}", f"{wrapped}\n{continuation}"]]), extractor)
+    assert [b.text for b in doc.blocks] == [lead_in, levels, f"{wrapped} {continuation}"]
+
+
+@pytest.mark.parametrize("extractor", EXTRACTORS)
 def test_wrapped_paragraph_is_one_block(make_pdf, extractor):
     long = ("The provider will run a programme of group activities in community venues across "
             "all six wards, on weekdays and on at least one evening or weekend session each "

@@ -82,6 +82,7 @@ NUMBERED_TITLE = re.compile(
 )
 _SECTION_PREFIX = re.compile(r"^(?:section|part|schedule|annex|appendix)\s+\S{1,3}\b", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.:;!?]['\")\u201d\u2019]?$")
+_OPENS_ITEM = re.compile(r"[A-Z0-9£€$]")
 _CID = re.compile(r"\(cid:\d+\)")
 
 
@@ -362,7 +363,9 @@ def _starts_new_block(par: _Paragraph, line: Line, body: BodyStyle, right_edge: 
     width = right_edge - left_edge
     if width > 0 and _SENTENCE_END.search(prev.text) and prev.x1 < left_edge + SHORT_LINE_SHARE * width:
         return True
-    return False
+    # a lead-in ("... the levels of insurance indicated below:") ends its block when the next
+    # line opens like an item or a new sentence, as a DOCX paragraph or a bullet would
+    return prev.text.endswith(":") and _OPENS_ITEM.match(line.text) is not None
 
 
 def classify(text: str, *, emphasised: bool = False, large: bool = False, n_lines: int = 1) -> BlockKind:
