@@ -59,13 +59,16 @@ F1_TARGET = 0.80
 
 def corpus_cv(corpus: Corpus, *, seed: int = DEFAULT_SEED, kind: str = DEFAULT_KIND,
               n_folds: int = N_FOLDS, rules_dir: Optional[Path] = None,
-              gate: Optional[KeywordGate] = None) -> dict[str, Any]:
-    """Per-category precision/recall/F1 for rules, model and combined on the corpus."""
+              gate: Optional[KeywordGate] = None, fold_seed: Optional[int] = None) -> dict[str, Any]:
+    """Per-category precision/recall/F1 for rules, model and combined on the corpus.
+
+    fold_seed: None for the standard GroupKFold assignment, an int for a shuffled one
+        (`fold_ids`)."""
     gate = gate or KeywordGate.from_file()
     texts, label_sets = corpus.texts, corpus.label_sets()
     learnt = learnable_categories(label_sets, MIN_POSITIVES)
     y_all = label_matrix(label_sets, CATEGORIES)
-    folds = fold_ids(corpus.groups, n_folds)
+    folds = fold_ids(corpus.groups, n_folds, shuffle_seed=fold_seed)
 
     model_flags = np.zeros(y_all.shape, dtype=bool)
     model_only_flags = np.zeros(y_all.shape, dtype=bool)
@@ -96,7 +99,7 @@ def corpus_cv(corpus: Corpus, *, seed: int = DEFAULT_SEED, kind: str = DEFAULT_K
     return {
         "clauses": len(corpus), "negatives": corpus.negatives, "corpus_sha256": corpus.sha256,
         "patterns": len(set(corpus.groups)), "folds": int(folds.max()) + 1,
-        "pipeline": kind, "seed": seed, "categories": per_category,
+        "pipeline": kind, "seed": seed, "fold_seed": fold_seed, "categories": per_category,
         "macro_f1": {mode: _macro_f1(per_category, mode, 1) for mode in MODES},
         f"macro_f1_support_{F1_SUPPORT}": {mode: _macro_f1(per_category, mode, F1_SUPPORT)
                                             for mode in MODES},
@@ -338,6 +341,22 @@ def real_text(directories: Sequence[Path], *, as_pdf: bool = True,
 # Text report
 
 
+def fold_spread(runs: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """Model F1 per category (mean, min, max) and macro F1 per mode over several corpus_cv runs."""
+    per_category = {}
+    for cat, row in runs[0]["categories"].items():
+        f1s = [run["categories"][cat]["model"]["f1"] for run in runs]
+        per_category[cat] = {"support": row["support"], "mean": round(float(np.mean(f1s)), 4),
+                             "min": min(f1s), "max": max(f1s), "f1": f1s}
+    return {
+        "assignments": len(runs), "fold_seeds": [run["fold_seed"] for run in runs],
+        "model_f1": per_category,
+        "macro_f1": {mode: [run["macro_f1"][mode] for run in runs] for mode in MODES},
+        "model_mean_below_target": [cat for cat, row in per_category.items()
+                                    if row["support"] >= F1_SUPPORT and row["mean"] < F1_TARGET],
+    }
+
+
 def format_report(report: Mapping[str, Any]) -> str:
     lines: list[str] = []
     cv = report.get("corpus")
@@ -359,6 +378,9 @@ def format_report(report: Mapping[str, Any]) -> str:
         below = cv["model_below_target"]
         lines.append(f"model F1 below {F1_TARGET:.2f} with >= {F1_SUPPORT} examples: "
                      f"{', '.join(below) if below else 'none'}")
+    spread = report.get("corpus_spread")
+    if spread:
+        lines += _spread_lines(spread)
     real = report.get("real_text")
     if real:
         if lines:
@@ -384,6 +406,22 @@ def format_report(report: Mapping[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _spread_lines(spread: Mapping[str, Any]) -> list[str]:
+    n = spread["assignments"]
+    lines = ["", f"Model F1 over {n} fold assignments (the standard one, then patterns shuffled into "
+                 f"folds with seeds 1-{n - 1}):",
+             f"{'category':26s} {'n':>4s}   {'mean':>5s}   {'min':>5s}   {'max':>5s}"]
+    for cat, row in spread["model_f1"].items():
+        lines.append(f"{cat:26s} {row['support']:4d}   {row['mean']:.3f}   {row['min']:.3f}   "
+                     f"{row['max']:.3f}")
+    lines.append("macro F1 per assignment   " + "  ".join(
+        f"{m} " + "/".join(f"{v:.3f}" for v in spread["macro_f1"][m]) for m in MODES))
+    below = spread["model_mean_below_target"]
+    lines.append(f"mean model F1 below {F1_TARGET:.2f} with >= {F1_SUPPORT} examples: "
+                 f"{', '.join(below) if below else 'none'}")
+    return lines
+
+
 def _prf_cell(row: Mapping[str, Any]) -> str:
     return f"{row['precision']:.2f}/{row['recall']:.2f}/{row['f1']:.2f}".rjust(17)
 
@@ -391,12 +429,24 @@ def _prf_cell(row: Mapping[str, Any]) -> str:
 def evaluate(corpus: Optional[Corpus], eval_dirs: Sequence[Path] = (), *,
              seed: int = DEFAULT_SEED, kind: str = DEFAULT_KIND, as_pdf: bool = True,
              rules_dir: Optional[Path] = None, cache_dir: Optional[Path] = None,
+             fold_assignments: int = 1,
              progress: Callable[[str], None] = lambda message: None) -> dict[str, Any]:
-    """The full report: corpus cross-validation (if a corpus is given) and real-text scores."""
+    """The full report: corpus cross-validation (if a corpus is given) and real-text scores.
+
+    fold_assignments > 1 repeats the corpus cross-validation with the patterns shuffled into
+    folds (seeds 1, 2, ...) and adds `corpus_spread`: each category's model F1 over all the
+    assignments. The standard assignment stays the `corpus` report."""
     report: dict[str, Any] = {}
     if corpus is not None:
         progress("cross-validating on the corpus")
         report["corpus"] = corpus_cv(corpus, seed=seed, kind=kind, rules_dir=rules_dir)
+        runs = [report["corpus"]]
+        for fold_seed in range(1, fold_assignments):
+            progress(f"cross-validating on the corpus, patterns shuffled into folds (seed {fold_seed})")
+            runs.append(corpus_cv(corpus, seed=seed, kind=kind, rules_dir=rules_dir,
+                                  fold_seed=fold_seed))
+        if len(runs) > 1:
+            report["corpus_spread"] = fold_spread(runs)
     if eval_dirs:
         progress("scanning real tender text")
         report["real_text"] = real_text(eval_dirs, as_pdf=as_pdf, cache_dir=cache_dir)

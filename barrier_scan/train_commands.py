@@ -87,12 +87,15 @@ def _training_text(summary: dict[str, Any]) -> str:
               help="Where generated PDFs are kept between runs (default: a temp folder).")
 @seed_option
 @pipeline_option
+@click.option("--fold-assignments", type=click.IntRange(1, 20), default=1, show_default=True,
+              help="Repeat the corpus cross-validation with patterns shuffled into folds and "
+                   "report each category's model F1 over all assignments.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("-o", "--output", default=None, help="Write the report here instead of stdout.")
 @handle_errors
 def evaluate(corpus_path: Optional[str], no_corpus: bool, data_dirs: tuple[str, ...], as_: str,
-             cache_dir: Optional[str], seed: Optional[int], kind: Optional[str], fmt: str,
-             output: Optional[str]) -> None:
+             cache_dir: Optional[str], seed: Optional[int], kind: Optional[str],
+             fold_assignments: int, fmt: str, output: Optional[str]) -> None:
     """Per-category precision, recall and F1 for rules alone, the classifier alone and both.
 
     On the corpus: cross-validation grouped by the pattern each clause was written from.
@@ -102,6 +105,7 @@ def evaluate(corpus_path: Optional[str], no_corpus: bool, data_dirs: tuple[str, 
     Example:
         barrier-scan evaluate
         barrier-scan evaluate --no-corpus --data ../shared/eval/dev --format json -o eval.json
+        barrier-scan evaluate --fold-assignments 3
     """
     from .corpus import load_corpus
     from .detect.classifier import DEFAULT_KIND, DEFAULT_SEED
@@ -112,6 +116,7 @@ def evaluate(corpus_path: Optional[str], no_corpus: bool, data_dirs: tuple[str, 
     report = run_evaluation(corpus, [Path(d) for d in data_dirs],
                             seed=DEFAULT_SEED if seed is None else seed, kind=kind or DEFAULT_KIND,
                             as_pdf=as_ == "pdf", cache_dir=Path(cache_dir) if cache_dir else None,
+                            fold_assignments=fold_assignments,
                             progress=lambda message: click.echo(message + " ...", err=True))
     if not report:
         raise click.UsageError("nothing to evaluate: drop --no-corpus or give --data DIR")

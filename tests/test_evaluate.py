@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
+
 import pytest
 from click.testing import CliRunner
 
@@ -99,3 +101,29 @@ def test_commands_have_help_with_an_example():
     for command in (train, evaluate):
         result = CliRunner().invoke(command, ["--help"])
         assert result.exit_code == 0 and "Example:" in result.output
+
+
+def test_shuffled_fold_assignments_keep_patterns_together_and_differ():
+    from barrier_scan.detect.classifier import fold_ids
+
+    groups = [f"p{i // 3}" for i in range(60)]  # 20 patterns of 3 clauses
+    standard = fold_ids(groups)
+    one, two = fold_ids(groups, shuffle_seed=1), fold_ids(groups, shuffle_seed=2)
+    again = fold_ids(groups, shuffle_seed=1)
+    for folds in (standard, one, two):
+        assert all(len({f for g, f in zip(groups, folds) if g == p}) == 1 for p in set(groups))
+        assert sorted(np.bincount(folds)) == [12] * 5  # balanced: four patterns per fold
+    assert (one == again).all() and (one != two).any()
+
+
+def test_evaluate_command_reports_the_spread_over_fold_assignments(corpus_dir):
+    result = CliRunner().invoke(evaluate, ["--corpus", str(corpus_dir), "--fold-assignments", "2",
+                                           "--format", "json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output[result.output.index("{"):])
+    spread = report["corpus_spread"]
+    assert spread["assignments"] == 2 and spread["fold_seeds"] == [None, 1]
+    row = spread["model_f1"]["turnover"]
+    assert row["min"] <= row["mean"] <= row["max"] and len(row["f1"]) == 2
+    assert row["f1"][0] == report["corpus"]["categories"]["turnover"]["model"]["f1"]
+    assert "Model F1 over 2 fold assignments" in format_report(report)
