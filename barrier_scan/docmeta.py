@@ -17,6 +17,7 @@ import datetime as dt
 import re
 from typing import Iterable, Optional
 
+from .detect.prefilter import fold_case, literal_check
 from .model import Document
 
 # The cover and first pages carry the particulars; later pages quote other bodies
@@ -148,14 +149,13 @@ def labelled(lines: Iterable[str]) -> dict[str, tuple[str, str]]:
     return found
 
 
-# Every ORGANISATION alternative ends in (or, for a borough, starts with) one of these words;
-# a line without any is not searched (the regex is dear and most lines are prose).
-ORGANISATION_WORDS = ("Borough", "Council", "Authority", "Trust", "Board", "Service", "Police",
-                      "University", "Department", "Ministry", "Agency", "Executive", "Commission")
+# A line without the words every ORGANISATION alternative needs ("council", "trust" ...) is
+# not searched: the regex is dear and most lines are prose.
+_MAY_NAME_ORGANISATION = literal_check(ORGANISATION)
 
 
 def organisation_in(text: str) -> Optional[str]:
-    if not any(word in text for word in ORGANISATION_WORDS):
+    if not _MAY_NAME_ORGANISATION(fold_case(text)):
         return None
     m = ORGANISATION.search(text)
     if not m:

@@ -44,6 +44,7 @@ from typing import Any, Literal, Optional
 
 from text_to_num import text2num  # type: ignore[import-untyped]  # ships no py.typed
 
+from barrier_scan.detect.prefilter import fold_case, literal_check
 from barrier_scan.model import Quantity
 from barrier_scan.quantities_data import (
     BASE_MODIFIERS,
@@ -773,13 +774,8 @@ _VALUE_CUE = re.compile(
     r"|(?<![a-z] )value(?=\s*(?:\((?:excluding|excl\.?|exclusive\s+of|ex\.?)\s+vat\)\s*)?:)"
     r")\b"
 )
-
-
-def _may_cue_value(low: str) -> bool:
-    """False when `low` holds none of the words every `_VALUE_CUE` needs: a substring test
-    skips the regex on almost every clause of a tender."""
-    return ("valu" in low or "budget" in low or "spend" in low
-            or ("contract" in low and ("sum" in low or "price" in low)))
+# a substring test that skips the regex on almost every clause of a tender
+_MAY_CUE_VALUE = literal_check(_VALUE_CUE)
 
 
 # Words that show the amount is something other than the contract's value.
@@ -825,7 +821,7 @@ def find_value_statements(text: str, default_currency: str = "GBP") -> list[Valu
     """
     statements: list[ValueStatement] = []
     low = _lower(text)
-    if not _may_cue_value(low) or not _VALUE_CUE.search(low):
+    if not _MAY_CUE_VALUE(fold_case(text)) or not _VALUE_CUE.search(low):
         return statements  # no cue anywhere: no amount can be the value (and parsing is dear)
     previous_end = 0
     for q in parse_money(text, default_currency):

@@ -76,3 +76,22 @@ def test_engine_findings_are_the_same_with_and_without_the_prefilter() -> None:
     engine.prefilter = Prefilter([() for _ in engine.regexes])  # every pattern always a candidate
     slow = [(f.rule, f.clause.text) for f in engine.detect(clauses)]
     assert fast == slow and len(fast) > 500
+
+
+def test_literal_checks_in_front_of_single_regexes_never_skip_a_match() -> None:
+    """The substring checks the value parser, the metadata reader and the classifier's cues
+    put in front of one regex each (`literal_check`) are False only where it cannot match."""
+    from barrier_scan import docmeta, quantities
+    from barrier_scan.detect import classifier
+    from barrier_scan.detect.prefilter import fold_case, literal_check
+
+    regexes = [quantities._VALUE_CUE, docmeta.ORGANISATION, classifier._SHORT_NOTICE_RE]
+    regexes += [rx for _, rx in classifier._TOPIC_RES]
+    texts = _all_texts() + ["Estimated contract value: £2m", "Royal Borough of Greenwich",
+                            "Reply by return.", "Invoices are paid in 45 days."]
+    for rx in regexes:
+        check = literal_check(rx)
+        matching = [t for t in texts if rx.search(t)]
+        assert matching, rx.pattern[:60]
+        assert all(check(fold_case(t)) for t in matching), rx.pattern[:60]
+        assert not check(fold_case("zzz")), rx.pattern[:60]  # it does filter something

@@ -36,7 +36,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from ..docmeta import find_dates
 from ..errors import ModelError
 from . import PIPELINE_KINDS  # noqa: F401 - re-exported; kept light for the CLI
-from .prefilter import Prefilter, fold_case, requirement
+from .prefilter import Prefilter, fold_case, literal_check, requirement
 from ..model import CATEGORIES, CATEGORY_TITLES, Clause, Finding
 from ..resources import models_dir
 
@@ -422,17 +422,9 @@ CUE_TOPICS: tuple[tuple[str, str], ...] = (
               r"award\w*|orders?)\b"),
 )
 _TOPIC_RES = tuple((name, re.compile(rx, re.IGNORECASE)) for name, rx in CUE_TOPICS)
-# literal parts one of which each topic's regex needs (a cheap `in` test before the regex)
-_TOPIC_LITERALS: dict[str, tuple[str, ...]] = {
-    "pay": ("pay", "paid", "invoice", "settle", "remittance"),
-    "period": ("tender", "bid", "quot", "respons", "submi", "return", "clos", "deadline",
-               "clarification", "quer", "question", "expression", "rfq", "itt", "pqq",
-               "published", "issue"),
-    "term": ("contract", "framework", "agreement", "term", "run", "extend", "extension", "renew",
-             "duration", "licence", "expir"),
-    "start": ("mobilis", "mobiliz", "commence", "start", "lead-in", "install", "in service",
-              "award", "order"),
-}
+# substring tests in front of the topic regexes: a clause without the words a topic needs
+# skips its regex
+_TOPIC_MAY_MATCH = tuple(literal_check(rx) for _, rx in _TOPIC_RES)
 LONG_SPAN_BINS: tuple[tuple[str, float], ...] = (
     ("years<=4", 4 * 366), ("years<=5", 5 * 366), ("years>5", float("inf")))
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
@@ -446,8 +438,7 @@ _MONTH_WORD_RE = re.compile(_MONTH_ALT)
 _SHORT_NOTICE_RE = re.compile(
     r"\b(?:by return|the (?:next|following) (?:working |business )?day|the day after|same day|"
     r"tomorrow|this (?:monday|tuesday|wednesday|thursday|friday|week))\b", re.IGNORECASE)
-_SHORT_NOTICE_LITERALS = ("return", "next", "following", "day after", "same day", "tomorrow",
-                          "this ")
+_SHORT_NOTICE_MAY_MATCH = literal_check(_SHORT_NOTICE_RE)
 # words that are capitalised for their role, not because they name a brand or a body
 _ROLE_WORDS = frozenset(
     "the a an any all each every this these no only if where when bidders bidder tenderers "
@@ -470,10 +461,10 @@ def _extended_cues(text: str, bins: set[int], date_bins: set[int]) -> set[int]:
     """Indices into EXTENDED_CUE_NAMES that `text` turns on, given its duration and
     date-gap bins."""
     hits: set[int] = set()
-    low = text.lower()
+    low = fold_case(text)
     if bins or date_bins:
-        for topic, rx in _TOPIC_RES:
-            if any(w in low for w in _TOPIC_LITERALS[topic]) and rx.search(text):
+        for (topic, rx), may_match in zip(_TOPIC_RES, _TOPIC_MAY_MATCH):
+            if may_match(low) and rx.search(text):
                 hits.update(_EXT_INDEX[f"{topic}:{DURATION_BINS[b][0]}"] for b in bins)
                 hits.update(_EXT_INDEX[f"{topic}:dates:{DATE_GAP_BINS[b][0]}"] for b in date_bins)
     gap = _day_month_gap(text, low)
@@ -484,7 +475,7 @@ def _extended_cues(text: str, bins: set[int], date_bins: set[int]) -> set[int]:
         days = (max(dates) - min(dates)).days
         if days > 366:
             hits.add(_EXT_INDEX["dates:" + next(n for n, e in LONG_SPAN_BINS if days <= e)])
-    if any(w in low for w in _SHORT_NOTICE_LITERALS) and _SHORT_NOTICE_RE.search(text):
+    if _SHORT_NOTICE_MAY_MATCH(low) and _SHORT_NOTICE_RE.search(text):
         hits.add(_EXT_INDEX["short_notice"])
     capitals = _capitalised_words(text)
     if capitals:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Iterable, Optional, Sequence
+from typing import Any, Callable, Iterable, Optional, Sequence
 
 try:  # Python 3.11+
     from re import _constants as sre  # type: ignore[attr-defined]
@@ -180,6 +180,18 @@ def _most_selective(need: tuple[frozenset[int], ...], length: list[int]) -> froz
 def fold_case(text: str) -> str:
     """Lower case, with the letters re.IGNORECASE treats as ASCII ones mapped to them."""
     return text.translate(_FOLD).lower() if _FOLDABLE.search(text) else text.lower()
+
+
+def literal_check(pattern: "re.Pattern[str]") -> Callable[[str], bool]:
+    """One regex's `requirement` as plain substring tests, for a regex run on its own over
+    many texts that mostly lack it. The check takes `fold_case(text)` and is False only where
+    `pattern` cannot match."""
+    need = requirement(pattern.pattern, pattern.flags)
+
+    def may_match(folded: str) -> bool:
+        return all(any(atom in folded for atom in orset) for orset in need)
+
+    return may_match
 
 
 class Prefilter:
