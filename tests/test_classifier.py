@@ -356,9 +356,9 @@ def test_shipped_sidecar_matches_the_shipped_corpus_and_gate():
     ("Submit by 30/02/2025 or 31/04/2025.", set()),  # impossible dates are not dates
 ])
 def test_date_gap_bins(text: str, bins: set[str]) -> None:
-    from barrier_scan.detect.classifier import _date_gap_bins
+    from barrier_scan.detect.classifier import _date_gap_bins, _date_span
 
-    assert {DATE_GAP_BINS[i][0] for i in _date_gap_bins(text)} == bins
+    assert {DATE_GAP_BINS[i][0] for i in _date_gap_bins(_date_span(text))} == bins
 
 
 def _extended_on(text: str) -> list[str]:

@@ -329,7 +329,6 @@ class CueFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         cues, prefilter = _context_matchers(tuple((n, tuple(contexts[n])) for n in names))
         offset = len(names)
         with_dates = len(self.feature_names_) > offset + len(DURATION_BINS) + 2
-        extended = getattr(self, "extended", False)
         extended_offset = len(self.feature_names_) - len(EXTENDED_CUE_NAMES)
         rows, cols = [], []
         for i, text in enumerate(texts):
@@ -345,11 +344,12 @@ class CueFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
             if NAMED_PRODUCT_RE.search(text):
                 hits.add(offset + len(DURATION_BINS) + 1)
             if with_dates:  # models trained before these features have no columns for them
-                date_bins = _date_gap_bins(text)
+                span = _date_span(text)
+                date_bins = _date_gap_bins(span)
                 hits.update(offset + len(DURATION_BINS) + 2 + b for b in date_bins)
-                if extended:
+                if self.extended:
                     hits.update(extended_offset + k
-                                for k in _extended_cues(text, duration_bins, date_bins))
+                                for k in _extended_cues(text, duration_bins, date_bins, span))
             rows += [i] * len(hits)
             cols += sorted(hits)
         data = np.ones(len(rows), dtype=np.float32)
@@ -376,15 +376,22 @@ DATE_GAP_BINS: tuple[tuple[str, float], ...] = (
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
 
-def _date_gap_bins(text: str) -> set[int]:
+def _date_span(text: str) -> Optional[int]:
+    """Days between the earliest and the latest full date of `text`; None with fewer than two."""
     # every date pattern read here carries a year, and each year starts "19" or "20"
     if text.count("20") + text.count("19") < 2 or len(_YEAR.findall(text)) < 2:
-        return set()
+        return None
     dates = find_dates(text)
     if len(dates) < 2:
+        return None
+    return (max(dates) - min(dates)).days
+
+
+def _date_gap_bins(span: Optional[int]) -> set[int]:
+    """The DATE_GAP_BINS index of a `_date_span`, as a set (empty without a span)."""
+    if span is None:
         return set()
-    days = (max(dates) - min(dates)).days
-    return {next(i for i, (_, edge) in enumerate(DATE_GAP_BINS) if days <= edge)}
+    return {next(i for i, (_, edge) in enumerate(DATE_GAP_BINS) if span <= edge)}
 
 
 def _duration_bins(text: str) -> set[int]:
@@ -457,9 +464,9 @@ EXTENDED_CUE_NAMES: list[str] = (
 _EXT_INDEX = {name: i for i, name in enumerate(EXTENDED_CUE_NAMES)}
 
 
-def _extended_cues(text: str, bins: set[int], date_bins: set[int]) -> set[int]:
-    """Indices into EXTENDED_CUE_NAMES that `text` turns on, given its duration and
-    date-gap bins."""
+def _extended_cues(text: str, bins: set[int], date_bins: set[int], span: Optional[int]) -> set[int]:
+    """Indices into EXTENDED_CUE_NAMES that `text` turns on, given its duration bins, its
+    date-gap bins and the `_date_span` they came from."""
     hits: set[int] = set()
     low = fold_case(text)
     if bins or date_bins:
@@ -470,11 +477,8 @@ def _extended_cues(text: str, bins: set[int], date_bins: set[int]) -> set[int]:
     gap = _day_month_gap(text, low)
     if gap is not None:
         hits.add(_EXT_INDEX["daymonth:" + next(n for n, e in DATE_GAP_BINS if gap <= e)])
-    if date_bins and DATE_GAP_BINS[max(date_bins)][1] == float("inf"):  # a span over 35 days
-        dates = find_dates(text)
-        days = (max(dates) - min(dates)).days
-        if days > 366:
-            hits.add(_EXT_INDEX["dates:" + next(n for n, e in LONG_SPAN_BINS if days <= e)])
+    if span is not None and span > 366:
+        hits.add(_EXT_INDEX["dates:" + next(n for n, e in LONG_SPAN_BINS if span <= e)])
     if _SHORT_NOTICE_MAY_MATCH(low) and _SHORT_NOTICE_RE.search(text):
         hits.add(_EXT_INDEX["short_notice"])
     capitals = _capitalised_words(text)
