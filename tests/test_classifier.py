@@ -409,7 +409,7 @@ def test_models_saved_before_the_extended_cues_transform_as_before():
     text = "Invoices will be paid within 60 days by Acme."
     old = CueFeatures({}).fit([text])  # extended defaults to False, as in older model files
     assert old.transform([text]).shape[1] == len(DURATION_BINS) + 2 + len(DATE_GAP_BINS)
-    state = old.__getstate__()
+    state = dict(old.__getstate__())  # __getstate__ hands back the live __dict__
     state.pop("extended")  # a file written before the attribute existed
     restored = CueFeatures.__new__(CueFeatures)
     restored.__setstate__(state)
