@@ -2,8 +2,9 @@
 
 A clause is one sentence of a paragraph, list item or table row, carrying the clause number
 it sits under ("4.2.1", "4.2.1(a)") and the heading path ("Section 4 Selection Criteria >
-4.2 Economic and Financial Standing"). Sentences come from a blank English spaCy pipeline
-with a sentencizer and our `clause_number` component, run with `nlp.pipe` over all blocks.
+4.2 Economic and Financial Standing"). Sentences follow spaCy's sentencizer rule on the
+tokens of a blank English pipeline, plus two of our own: a leading clause number stays with
+the first sentence, and a stop glued to a figure ("£1m. The") still ends one.
 """
 from __future__ import annotations
 
@@ -15,9 +16,8 @@ from typing import Iterable, Optional
 
 import numpy as np
 import spacy
-from spacy.attrs import IDX, IS_PUNCT, LENGTH, LIKE_NUM, ORTH, SENT_START
+from spacy.attrs import IDX, IS_PUNCT, LENGTH, LIKE_NUM, ORTH
 from spacy.language import Language
-from spacy.tokens import Doc
 
 from .model import Block, Clause, Document
 
@@ -78,11 +78,6 @@ def is_heading(block: Block, numbering: _Numbering) -> bool:
     return numbering.kind == "dotted" and bool(body) and body[0].isupper() and len(body.split()) <= 10
 
 
-@Language.factory("clause_number")
-def make_clause_number(nlp: Language, name: str) -> "ClauseNumber":
-    return ClauseNumber()
-
-
 # Tokens ending in "." that do not end a sentence. spaCy's tokenizer leaves "£1m." or
 # "Ltd." as one token, which the sentencizer then never splits after.
 ABBREVIATIONS = frozenset("""e.g. i.e. etc. no. nos. reg. regs. para. paras. approx. inc. ltd. co.
@@ -90,83 +85,32 @@ st. mr. mrs. ms. dr. vs. cf. art. arts. s. ss. fig. p. pp. incl. max. min. cl. s
 dept. govt. plc. u.k. a.m. p.m.""".split())
 
 
-class ClauseNumber:
-    """Keeps a leading clause number ("4.2.1", "(a)") in the first sentence, and splits after
-    tokens like "£1m." that hide a full stop from the sentencizer.
-
-    Works from the token offset arrays rather than iterating Token objects: it only touches
-    the few tokens it changes, which matters on a long tender.
-    """
-
-    def __call__(self, doc: Doc) -> Doc:
-        if len(doc) < 2:
-            return doc
-        # `segment` hands in the block's text and number (Doc.text rebuilds the string from
-        # every token); a Doc made elsewhere has them worked out here
-        text, body_start = doc.user_data.get(BLOCK_KEY) or (doc.text, None)
-        if body_start is None:
-            body_start = read_number(text).body_start
-        starts, ends, like_num = _token_arrays(doc)
-        changes = dict.fromkeys(self._glued_stop_splits(text, starts, ends, like_num), 1)
-        if body_start:
-            # every token inside the number, and the first of the body, continue sentence 0
-            first_of_body = bisect_left(starts, body_start)
-            changes.update(dict.fromkeys(range(1, min(first_of_body + 1, len(doc))), -1))
-        if changes:
-            # one array write: setting Token.is_sent_start rescans the whole Doc each time
-            flags = doc.to_array([SENT_START])  # uint64: "not a start" (-1) wraps around
-            for i, value in changes.items():
-                flags[i] = value % (1 << 64)
-            doc.from_array([SENT_START], flags)
-        return doc
-
-    @staticmethod
-    def _glued_stop_splits(text: str, starts: list[int], ends: list[int],
-                           like_num: list[int]) -> list[int]:
-        """Tokens that open a sentence after a glued stop ("... £1m. The ...")."""
-        opens = []
-        for m in _GLUED_STOP_RE.finditer(text):
-            i = bisect_left(ends, m.end())
-            if i >= len(ends) - 1 or ends[i] != m.end() or ends[i] - starts[i] < 2:
-                continue  # the stop is a token of its own: the sentencizer sees it
-            token = text[starts[i]:ends[i]]
-            if token.lower() not in ABBREVIATIONS \
-                    and (any(ch.isdigit() for ch in token) or (i > 0 and like_num[i - 1])) \
-                    and text[starts[i + 1]:starts[i + 1] + 1].isupper():
-                opens.append(i + 1)
-        return opens
+def _glued_stop_splits(text: str, starts: list[int], ends: list[int],
+                       like_num: list[int]) -> list[int]:
+    """Tokens that open a sentence after a glued stop ("... £1m. The ..."), given each
+    token's start and end offset in `text` and its LIKE_NUM flag."""
+    opens = []
+    for m in _GLUED_STOP_RE.finditer(text):
+        i = bisect_left(ends, m.end())
+        if i >= len(ends) - 1 or ends[i] != m.end() or ends[i] - starts[i] < 2:
+            continue  # the stop is a token of its own: the sentencizer sees it
+        token = text[starts[i]:ends[i]]
+        if token.lower() not in ABBREVIATIONS \
+                and (any(ch.isdigit() for ch in token) or (i > 0 and like_num[i - 1])) \
+                and text[starts[i + 1]:starts[i + 1] + 1].isupper():
+            opens.append(i + 1)
+    return opens
 
 
-BLOCK_KEY = "barrier_scan.block"  # Doc.user_data key: (text, body_start) of its block
 _GLUED_STOP_RE = re.compile(r"(?<=\S)\.")
-
-
-def _token_arrays(doc: Doc) -> tuple[list[int], list[int], list[int]]:
-    """Start and end character offsets of each token, and its LIKE_NUM flag."""
-    arr = doc.to_array([IDX, LENGTH, LIKE_NUM])
-    starts = arr[:, 0].tolist()
-    ends = (arr[:, 0] + arr[:, 1]).tolist()
-    return starts, ends, arr[:, 2].tolist()
-
-
-def sentence_spans(doc: Doc) -> list[tuple[int, int]]:
-    """(start_char, end_char) of each sentence, as `doc.sents` gives them, without building
-    a Span and its Tokens per sentence."""
-    if not len(doc):
-        return []
-    arr = doc.to_array([IDX, LENGTH, SENT_START])
-    idx, length, sent_start = arr[:, 0].tolist(), arr[:, 1].tolist(), arr[:, 2].tolist()
-    firsts = [0] + [i for i in range(1, len(doc)) if sent_start[i] == 1]
-    lasts = [f - 1 for f in firsts[1:]] + [len(doc) - 1]
-    return [(idx[f], idx[e] + length[e]) for f, e in zip(firsts, lasts)]
 
 
 @lru_cache(maxsize=1)
 def sentence_pipeline() -> Language:
-    """Blank English + sentencizer + clause_number: no model download, built once per process."""
+    """Blank English + sentencizer: no model download, built once per process. `segment`
+    uses its tokenizer and the sentencizer's stop characters; the rule engine its vocabulary."""
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
-    nlp.add_pipe("clause_number")
     return nlp
 
 
@@ -209,11 +153,11 @@ def _stop_chars() -> tuple[frozenset[str], frozenset[int]]:
 
 
 def _one_sentence(text: str, body_start: int) -> bool:
-    """True when neither the sentencizer nor `clause_number` could split `text`: no stop
-    before its closing punctuation, except a full stop between two digits ("4.2", "£1.5m"),
-    which spaCy keeps in one token. Table rows, headings and most list items are like this,
-    and need no tokenising at all."""
-    # `clause_number` undoes any split inside a leading "4." or "(a)", so only the body counts
+    """True when `_sentence_spans` could not split `text`: no stop before its closing
+    punctuation, except a full stop between two digits ("4.2", "£1.5m"), which spaCy keeps
+    in one token. Table rows, headings and most list items are like this, and need no
+    tokenising at all."""
+    # a split inside a leading "4." or "(a)" is undone, so only the body counts
     body = text[body_start:].rstrip(_CLOSING)
     if not _stop_chars()[0].isdisjoint(body):
         return False
@@ -232,8 +176,9 @@ _BLOCK_SEPARATOR = "\n\n"
 
 
 def _sentence_spans(nlp: Language, texts: list[str], body_starts: list[int]) -> list[list[tuple[int, int]]]:
-    """Per text, the (start, end) character spans of its sentences, exactly as the
-    sentencizer + `clause_number` pipeline splits each text on its own.
+    """Per text, the (start, end) character spans of its sentences: as spaCy's sentencizer
+    splits each text on its own, then a glued stop ("£1m. The") opens a sentence and a
+    leading clause number ("4.2", "(a)") stays with the first.
 
     One tokeniser call over all the texts and array arithmetic instead of `nlp.pipe`: the
     sentencizer walks a Python Token object per token, which cost more than the tokenising.
@@ -273,9 +218,8 @@ def _sentence_spans(nlp: Language, texts: list[str], body_starts: list[int]) -> 
         k = int(block[b0])
         s0, e0 = token_starts[b0:b1], token_ends[b0:b1]
         flags = starts[b0:b1]
-        # clause_number: split after glued stops ("£1m. The"), then keep the number with
-        # the first sentence
-        for i in ClauseNumber._glued_stop_splits(texts[k], s0, e0, like_num[b0:b1]):
+        # split after glued stops ("£1m. The"), then keep the number with the first sentence
+        for i in _glued_stop_splits(texts[k], s0, e0, like_num[b0:b1]):
             flags[i] = True
         if body_starts[k]:
             flags[1:bisect_left(s0, body_starts[k]) + 1] = False
