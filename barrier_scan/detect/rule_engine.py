@@ -137,11 +137,13 @@ class RuleEngine:
         for clause in clauses:
             text = clause.text
             token_hits = self._token_hits(text)  # empty at once when no rule has token patterns
+            gate_open: dict[str, bool] = {}  # a category's keyword gate, searched once per clause
             for i, regexes in self._candidates(text):
                 c = self.compiled[i]
-                if not self.passes_gate(c.rule.category, text):
-                    continue
-                if self._fires(c, text, token_hits, regexes):
+                category = c.rule.category
+                if category not in gate_open:
+                    gate_open[category] = self.passes_gate(category, text)
+                if gate_open[category] and self._fires(c, text, token_hits, regexes):
                     findings.append(self._finding(c, clause))
         return findings
 
