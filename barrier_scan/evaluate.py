@@ -108,6 +108,22 @@ def corpus_cv(corpus: Corpus, *, seed: int = DEFAULT_SEED, kind: str = DEFAULT_K
     }
 
 
+def fold_spread(runs: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """Model F1 per category (mean, min, max) and macro F1 per mode over several corpus_cv runs."""
+    per_category = {}
+    for cat, row in runs[0]["categories"].items():
+        f1s = [run["categories"][cat]["model"]["f1"] for run in runs]
+        per_category[cat] = {"support": row["support"], "mean": round(float(np.mean(f1s)), 4),
+                             "min": min(f1s), "max": max(f1s), "f1": f1s}
+    return {
+        "assignments": len(runs), "fold_seeds": [run["fold_seed"] for run in runs],
+        "model_f1": per_category,
+        "macro_f1": {mode: [run["macro_f1"][mode] for run in runs] for mode in MODES},
+        "model_mean_below_target": [cat for cat, row in per_category.items()
+                                    if row["support"] >= F1_SUPPORT and row["mean"] < F1_TARGET],
+    }
+
+
 def cross_fitted_flags(oof: np.ndarray, y: np.ndarray, categories: Sequence[str],
                        folds: np.ndarray, precision_floor: Optional[float] = None) -> np.ndarray:
     """Flag each fold's clauses with thresholds chosen on the other folds only."""
@@ -339,22 +355,6 @@ def real_text(directories: Sequence[Path], *, as_pdf: bool = True,
 
 # ---------------------------------------------------------------------------------------
 # Text report
-
-
-def fold_spread(runs: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
-    """Model F1 per category (mean, min, max) and macro F1 per mode over several corpus_cv runs."""
-    per_category = {}
-    for cat, row in runs[0]["categories"].items():
-        f1s = [run["categories"][cat]["model"]["f1"] for run in runs]
-        per_category[cat] = {"support": row["support"], "mean": round(float(np.mean(f1s)), 4),
-                             "min": min(f1s), "max": max(f1s), "f1": f1s}
-    return {
-        "assignments": len(runs), "fold_seeds": [run["fold_seed"] for run in runs],
-        "model_f1": per_category,
-        "macro_f1": {mode: [run["macro_f1"][mode] for run in runs] for mode in MODES},
-        "model_mean_below_target": [cat for cat, row in per_category.items()
-                                    if row["support"] >= F1_SUPPORT and row["mean"] < F1_TARGET],
-    }
 
 
 def format_report(report: Mapping[str, Any]) -> str:
