@@ -34,7 +34,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Optional, Sequence
+from typing import Callable, Optional, Protocol, Sequence, TypeVar
 
 REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
@@ -145,19 +145,32 @@ def scan_in_process(files: Sequence[Path], extractor: str, use_model: bool) -> T
     return _timed(lambda: scan(files), repeat=REPEAT)
 
 
-def raw_and_scan_paired(files: Sequence[Path], use_model: bool) -> tuple[Timing, Timing, float]:
-    """Raw pypdfium2 and the fast scan, timed in alternation REPEAT times.
+class _Rated(Protocol):
+    @property
+    def rate(self) -> float: ...
 
-    The raw baseline alone swings by a third between runs on a shared machine, so each scan
-    pass is set against the raw pass just before it and the median of those ratios is the
-    share reported; the rates shown are the fastest pass of each."""
-    scan = _scanner("fast", use_model, files[0])
-    raws, scans = [], []
+
+R = TypeVar("R", bound=_Rated)
+
+
+def _in_turn(baseline: Callable[[], R], other: Callable[[], R]) -> tuple[R, R, float]:
+    """`baseline` and `other` run alternately REPEAT times: the fastest run of each, and the
+    median of the ratios other / baseline, each run set against the baseline run just before
+    it. On a shared machine a rate alone moves by a fifth to a third between runs a minute
+    apart; the pairs move together."""
+    firsts, seconds = [], []
     for _ in range(REPEAT):
-        raws.append(_timed(lambda: raw_pdfium(files)))
-        scans.append(_timed(lambda: scan(files)))
-    share = statistics.median(s.rate / r.rate for r, s in zip(raws, scans))
-    return min(raws, key=lambda t: t.cpu), min(scans, key=lambda t: t.cpu), share
+        firsts.append(baseline())
+        seconds.append(other())
+    ratio = statistics.median(b.rate / a.rate for a, b in zip(firsts, seconds))
+    return max(firsts, key=lambda t: t.rate), max(seconds, key=lambda t: t.rate), ratio
+
+
+def raw_and_scan_paired(files: Sequence[Path], use_model: bool) -> tuple[Timing, Timing, float]:
+    """Raw pypdfium2 and the fast scan in turn: the fastest of each and the scan's median
+    share of raw."""
+    scan = _scanner("fast", use_model, files[0])
+    return _in_turn(lambda: _timed(lambda: raw_pdfium(files)), lambda: _timed(lambda: scan(files)))
 
 
 @dataclass
@@ -195,17 +208,10 @@ def audit_run(paths: Sequence[Path], db: Path, jobs: int, use_model: bool) -> Au
 
 
 def audits_paired(mix_dir: Path, work: Path, use_model: bool) -> tuple[AuditTiming, AuditTiming, float]:
-    """Audits of the mix with 1 and 2 workers, in turn REPEAT times.
-
-    Wall-clock rates on a shared machine move by a fifth or more between runs a minute apart,
-    so each 2-worker run is set against the 1-worker run just before it and the speed-up is
-    the median of those ratios; the runs shown are the fastest of each."""
-    ones, twos = [], []
-    for _ in range(REPEAT):
-        ones.append(audit_run([mix_dir], work / "bench-1.sqlite", 1, use_model))
-        twos.append(audit_run([mix_dir], work / "bench-2.sqlite", 2, use_model))
-    speedup = statistics.median(t.rate / o.rate for o, t in zip(ones, twos))
-    return max(ones, key=lambda t: t.rate), max(twos, key=lambda t: t.rate), speedup
+    """Audits of the mix with 1 and 2 workers in turn: the fastest of each and the median
+    speed-up."""
+    return _in_turn(lambda: audit_run([mix_dir], work / "bench-1.sqlite", 1, use_model),
+                    lambda: audit_run([mix_dir], work / "bench-2.sqlite", 2, use_model))
 
 
 def full_resume_check(work: Path, count: int, use_model: bool, jobs: int) -> list[Row]:

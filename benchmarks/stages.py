@@ -23,7 +23,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from benchmarks.bench import raw_pdfium  # noqa: E402
+from benchmarks.bench import _timed, raw_pdfium  # noqa: E402
 from benchmarks.tender_pdfs import corpus  # noqa: E402
 
 # the pipeline module's names for its stages, as Scanner.scan_path / scan_document call them
@@ -84,7 +84,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     mix = corpus(work / f"mix-{args.docs}", args.docs, broken=0.0, seed=7)
     files = [Path(f.path) for f in mix]
     pages, total, stages = stage_times(files, use_model=not args.no_model)
-    raw = min(_raw_seconds(files) for _ in range(PASSES))
+    raw = _timed(lambda: raw_pdfium(files), repeat=PASSES).cpu
     print(f"{len(files)} tenders, {pages} pages: {pages / total:.1f} pages/s on one core "
           f"({1000 * total / pages:.2f} ms/page); raw pypdfium2 {1000 * raw / pages:.2f} ms/page "
           f"(scan = {raw / total:.2f}x raw)")
@@ -92,12 +92,6 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print(f"  {name:22s} {1000 * seconds / pages:6.2f} ms/page")
     print(f"  {'(the rest)':22s} {1000 * (total - sum(stages.values())) / pages:6.2f} ms/page")
     return 0
-
-
-def _raw_seconds(files: Sequence[Path]) -> float:
-    start = time.process_time()
-    raw_pdfium(files)
-    return time.process_time() - start
 
 
 if __name__ == "__main__":
