@@ -17,7 +17,7 @@ import datetime as dt
 import re
 from typing import Iterable, Optional
 
-from .detect.prefilter import fold_case, literal_check
+from .prefilter import fold_case, literal_check
 from .model import Document
 
 # The cover and first pages carry the particulars; later pages quote other bodies

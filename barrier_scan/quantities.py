@@ -44,7 +44,7 @@ from typing import Any, Literal, Optional
 
 from text_to_num import text2num  # type: ignore[import-untyped]  # ships no py.typed
 
-from barrier_scan.detect.prefilter import fold_case, literal_check
+from barrier_scan.prefilter import fold_case, literal_check
 from barrier_scan.model import Quantity
 from barrier_scan.quantities_data import (
     BASE_MODIFIERS,

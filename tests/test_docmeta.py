@@ -93,7 +93,7 @@ def test_the_organisation_precheck_never_skips_a_name_the_regex_finds() -> None:
     import json
 
     from barrier_scan.corpus import default_corpus_dir
-    from barrier_scan.detect.prefilter import fold_case
+    from barrier_scan.prefilter import fold_case
     from barrier_scan.docmeta import _MAY_NAME_ORGANISATION, ORGANISATION
 
     texts = [json.loads(line)["text"] for path in sorted(default_corpus_dir().glob("*.jsonl"))

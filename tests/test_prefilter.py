@@ -6,7 +6,7 @@ import re
 import pytest
 
 from barrier_scan.corpus import load_corpus
-from barrier_scan.detect.prefilter import Prefilter, requirement
+from barrier_scan.prefilter import Prefilter, requirement
 from barrier_scan.detect.rule_engine import RuleEngine
 from barrier_scan.model import Clause
 from barrier_scan.rulepack import load_rules
@@ -83,7 +83,7 @@ def test_literal_checks_in_front_of_single_regexes_never_skip_a_match() -> None:
     put in front of one regex each (`literal_check`) are False only where it cannot match."""
     from barrier_scan import docmeta, quantities
     from barrier_scan.detect import classifier
-    from barrier_scan.detect.prefilter import fold_case, literal_check
+    from barrier_scan.prefilter import fold_case, literal_check
 
     regexes = [quantities._VALUE_CUE, docmeta.ORGANISATION, classifier._SHORT_NOTICE_RE]
     regexes += [rx for _, rx in classifier._TOPIC_RES]

@@ -36,7 +36,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from ..docmeta import find_dates
 from ..errors import ModelError
 from . import PIPELINE_KINDS  # noqa: F401 - re-exported; kept light for the CLI
-from .prefilter import Prefilter, fold_case, literal_check, requirement
+from ..prefilter import Prefilter, fold_case, literal_check, requirement
 from ..model import CATEGORIES, CATEGORY_TITLES, Clause, Finding
 from ..resources import models_dir
 

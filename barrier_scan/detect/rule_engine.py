@@ -15,7 +15,7 @@ from typing import Optional, Pattern, Sequence
 from ..model import SEVERITIES, Clause, Finding
 from ..quantities import parse_quantities
 from ..rulepack import Rule, RulePack, load_rules
-from .prefilter import Prefilter, requirement
+from ..prefilter import Prefilter, requirement
 
 DOWNGRADE_CONFIDENCE = 0.7  # a conditional requirement is real but less certain to bite
 
