@@ -64,20 +64,40 @@ def _draws_image(page: pdfium.PdfPage) -> bool:
     return any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE]))
 
 
+def _unchecked(fn: Any) -> Any:
+    """`fn`, a pypdfium2.raw function, through a prototype without argument types.
+
+    pypdfium2 declares argtypes for every function, and ctypes then converts and checks each
+    argument on every call, which costs two to four times PDFium's own work for the per-line
+    calls a page makes by the hundred (benchmarks.stages: about 0.4 ms a page). Callers pass
+    exactly the C types: the handles PDFium gave, `int` for C int, out-parameters by
+    `byref`, and ctypes objects for anything wider than an int."""
+    return ctypes.CFUNCTYPE(fn.restype)(ctypes.cast(fn, ctypes.c_void_p).value)
+
+
+_GET_CHAR_ORIGIN = _unchecked(pdfium_c.FPDFText_GetCharOrigin)
+_GET_CHAR_BOX = _unchecked(pdfium_c.FPDFText_GetCharBox)
+_GET_FONT_SIZE = _unchecked(pdfium_c.FPDFText_GetFontSize)
+_GET_FONT_WEIGHT = _unchecked(pdfium_c.FPDFText_GetFontWeight)
+_GET_FONT_INFO = _unchecked(pdfium_c.FPDFText_GetFontInfo)
+_COUNT_RECTS = _unchecked(pdfium_c.FPDFText_CountRects)
+_IS_GENERATED = _unchecked(pdfium_c.FPDFText_IsGenerated)
+
+
 class _FontNames:
     """Bold-or-not per PDFium char, through one reusable buffer."""
 
     def __init__(self) -> None:
         self._buffer = ctypes.create_string_buffer(_FONT_NAME_BUFFER)
+        self._length = ctypes.c_ulong(_FONT_NAME_BUFFER)  # an unsigned long in C
         self._flags = ctypes.byref(ctypes.c_int())
         self._bold_name: dict[bytes, bool] = {}  # a document uses a handful of fonts
 
     def is_bold(self, textpage: Any, index: int) -> bool:
-        """textpage: a PdfTextPage or its raw handle."""
-        if pdfium_c.FPDFText_GetFontWeight(textpage, index) >= BOLD_WEIGHT:
+        """textpage: a PdfTextPage's raw handle."""
+        if _GET_FONT_WEIGHT(textpage, index) >= BOLD_WEIGHT:
             return True
-        if pdfium_c.FPDFText_GetFontInfo(textpage, index, self._buffer, _FONT_NAME_BUFFER,
-                                         self._flags) <= 0:
+        if _GET_FONT_INFO(textpage, index, self._buffer, self._length, self._flags) <= 0:
             return False
         name = self._buffer.value
         bold = self._bold_name.get(name)
@@ -94,21 +114,29 @@ class _CharGeometry:
         self.raw = textpage.raw
         self._box = [ctypes.c_double() for _ in range(4)]
         self._refs = [ctypes.byref(v) for v in self._box]
+        self._x, self._y = ctypes.c_double(), ctypes.c_double()
+        self._origin_refs = (ctypes.byref(self._x), ctypes.byref(self._y))
 
     def box(self, index: int) -> tuple[float, float, float, float]:
         """(left, bottom, right, top), as `PdfTextPage.get_charbox`."""
         left, right, bottom, top = self._box
-        if not pdfium_c.FPDFText_GetCharBox(self.raw, index, *self._refs):
+        if not _GET_CHAR_BOX(self.raw, index, *self._refs):
             raise pdfium.PdfiumError("Failed to get charbox.")  # the page goes to pdfplumber
         return left.value, bottom.value, right.value, top.value
+
+    def origin(self, index: int) -> tuple[float, float]:
+        """(x, y) of the char's origin on the baseline."""
+        _GET_CHAR_ORIGIN(self.raw, index, *self._origin_refs)
+        return self._x.value, self._y.value
+
+    def font_size(self, index: int) -> float:
+        return float(_GET_FONT_SIZE(self.raw, index))
 
 
 def _pdfium_lines(textpage: pdfium.PdfTextPage, text: str, height: float, fonts: _FontNames) -> list[Line]:
     """Split PDFium's page text into lines with the geometry `cleanup` needs."""
     lines: list[Line] = []
     chars = _CharGeometry(textpage)
-    x = ctypes.c_double()
-    y = ctypes.c_double()
     pos = 0
     for match in list(_LINE_SPLIT.finditer(text)) + [None]:
         end = match.start() if match else len(text)
@@ -122,13 +150,13 @@ def _pdfium_lines(textpage: pdfium.PdfTextPage, text: str, height: float, fonts:
             continue
         first = seg_start + (len(segment) - len(segment.lstrip()))
         last = seg_start + len(segment.rstrip()) - 1
-        pdfium_c.FPDFText_GetCharOrigin(chars.raw, first, ctypes.byref(x), ctypes.byref(y))
-        size = float(pdfium_c.FPDFText_GetFontSize(chars.raw, first)) or 10.0
+        x, y = chars.origin(first)
+        size = chars.font_size(first) or 10.0
         right = chars.box(last)[2]
-        top = height - (y.value + ASCENT_SHARE * size)
-        cells = _split_cells(chars, stripped, first, float(x.value), size)
+        top = height - (y + ASCENT_SHARE * size)
+        cells = _split_cells(chars, stripped, first, x, size)
         text_out = " | ".join(t for _, t in cells) if cells else stripped
-        lines.append(Line(text=one_line(text_out), x0=float(x.value), x1=float(right), top=top,
+        lines.append(Line(text=one_line(text_out), x0=x, x1=right, top=top,
                           bottom=top + size, size=round(size * 2) / 2,
                           bold=fonts.is_bold(chars.raw, first), cells=cells))
     return merge_same_baseline(lines)
@@ -144,11 +172,11 @@ def _split_cells(chars: _CharGeometry, line: str, first: int, x0: float,
     spaces cost nothing. A line PDFium holds as one run of text (one rectangle: one text
     object) is not looked into at all: cells are drawn as separate objects.
     """
-    if pdfium_c.FPDFText_CountRects(chars.raw, first, len(line)) <= 1:
+    if _COUNT_RECTS(chars.raw, first, len(line)) <= 1:
         return ()
     pieces: list[tuple[float, str]] = []
     start, start_x = 0, x0
-    is_generated, raw = pdfium_c.FPDFText_IsGenerated, chars.raw  # called per space: kept local
+    is_generated, raw = _IS_GENERATED, chars.raw  # called per space: kept local
     k = line.find(" ")
     while k != -1:
         index = first + k
