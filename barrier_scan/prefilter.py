@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any, Callable, Iterable, Optional, Sequence
 
 try:  # Python 3.11+
@@ -29,6 +30,7 @@ import ahocorasick
 _FOLD = str.maketrans({"\u017f": "s", "\u0131": "i", "\u0130": "i", "\u212a": "k"})
 _FOLDABLE = re.compile("[\u017f\u0131\u0130\u212a]")  # translate() is slow; most text has none
 MIN_ATOM = 3  # shorter atoms ("or", "a ") occur in nearly every clause and filter nothing
+_second = itemgetter(1)  # the value of an Aho-Corasick (end, value) hit: the atom id
 MAX_EXACT = 64  # cap on the alternatives kept while multiplying out literal sequences
 _REPEAT_OPS = {sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", sre.MAX_REPEAT)}
 _ZERO_WIDTH = {sre.AT, sre.ASSERT, sre.ASSERT_NOT}
@@ -208,13 +210,15 @@ class Prefilter:
             tuple(frozenset(self._atom(a) for a in orset) for orset in req) for req in requirements]
         self._always = [i for i, need in enumerate(self._needs) if not need]
         # A regex is looked at only when an atom of its most selective OR-set occurs; the
-        # rest of its AND is checked after that.
+        # rest of its AND (`_rest`, often nothing) is checked after that.
         self._by_atom: dict[int, list[int]] = {}
+        self._rest: list[tuple[frozenset[int], ...]] = []
         length = [len(a) for a in self._atoms]  # atom id -> length (ids are insertion order)
         for i, need in enumerate(self._needs):
-            if need:
-                for atom_id in _most_selective(need, length):
-                    self._by_atom.setdefault(atom_id, []).append(i)
+            selective = _most_selective(need, length) if need else frozenset()
+            for atom_id in selective:
+                self._by_atom.setdefault(atom_id, []).append(i)
+            self._rest.append(tuple(orset for orset in need if orset is not selective))
         self._automaton = ahocorasick.Automaton()
         for text, index in self._atoms.items():
             self._automaton.add_word(text, index)
@@ -228,13 +232,17 @@ class Prefilter:
         """The atoms that occur in `text`."""
         if not self._atoms:
             return set()
-        return {index for _, index in self._automaton.iter(fold_case(text))}
+        return set(map(_second, self._automaton.iter(fold_case(text))))
 
     def candidates(self, text: str) -> list[int]:
         """Indices, in order, of the regexes that could match `text`."""
         found = self.found(text)
         hit = set(self._always)
+        by_atom = self._by_atom
         for atom in found:
-            hit.update(self._by_atom.get(atom, ()))
-        needs = self._needs
-        return sorted(i for i in hit if all(not orset.isdisjoint(found) for orset in needs[i]))
+            regexes = by_atom.get(atom)
+            if regexes:
+                hit.update(regexes)
+        rest = self._rest
+        return [i for i in sorted(hit)
+                if not rest[i] or all(not orset.isdisjoint(found) for orset in rest[i])]

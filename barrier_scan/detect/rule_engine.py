@@ -149,11 +149,21 @@ class RuleEngine:
 
     def _candidates(self, text: str) -> list[tuple[int, list[Pattern[str]]]]:
         """(rule index, its patterns that could match), in rule order."""
-        by_rule: dict[int, list[Pattern[str]]] = {i: [] for i in self._token_rules}
+        # `self.regexes` lists rule by rule in rule order, so the prefilter's ordered indices
+        # come grouped by rule already
+        out: list[tuple[int, list[Pattern[str]]]] = []
+        regexes = self.regexes
         for j in self.prefilter.candidates(text):
-            i, rx = self.regexes[j]
-            by_rule.setdefault(i, []).append(rx)
-        return sorted(by_rule.items(), key=lambda item: item[0])
+            i, rx = regexes[j]
+            if out and out[-1][0] == i:
+                out[-1][1].append(rx)
+            else:
+                out.append((i, [rx]))
+        if self._token_rules:  # tried whatever the prefilter says
+            listed = {i for i, _ in out}
+            out += [(i, []) for i in self._token_rules if i not in listed]
+            out.sort(key=lambda item: item[0])
+        return out
 
     def detect_rule(self, rule_id: str, clauses: Sequence[Clause]) -> list[Finding]:
         """Only one rule: used by `rules test` so each example is checked against its own rule
