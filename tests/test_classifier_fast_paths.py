@@ -75,3 +75,12 @@ def test_probabilities_are_sklearns_predict_proba(texts) -> None:
     ours = model._probabilities(x)
     reference = np.asarray(model._clf.predict_proba(x))
     assert ours.shape == reference.shape and np.array_equal(ours, reference)
+
+
+def test_stacked_blocks_are_the_feature_unions_matrix(texts) -> None:
+    model = ClauseClassifier.load()
+    sample = texts[::5]
+    ours = model._vectorise(sample)
+    reference = model._features.transform(sample).tocsr()
+    assert ours.format == "csr" and ours.dtype == reference.dtype and ours.shape == reference.shape
+    assert (ours != reference).nnz == 0 and ours.nnz > 10_000

@@ -24,6 +24,7 @@ import warnings
 import zipfile
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from itertools import repeat
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Optional, Sequence
 
@@ -148,8 +149,12 @@ class CompactTfidfVectorizer(TfidfVectorizer):  # type: ignore[misc]
             columns.extend(ids)
             lengths.append(len(ids))
         rows = np.repeat(np.arange(len(lengths), dtype=np.int32), lengths)
+        cols = np.asarray(columns, dtype=np.int32)
+        known = cols != _NOT_IN_VOCABULARY
+        if not known.all():
+            rows, cols = rows[known], cols[known]
         matrix = sp.csr_matrix(
-            (np.ones(len(columns), dtype=self.dtype), (rows, np.asarray(columns, dtype=np.int32))),
+            (np.ones(len(cols), dtype=self.dtype), (rows, cols)),
             shape=(len(lengths), len(self.vocabulary_)), dtype=self.dtype)
         matrix.sum_duplicates()  # counts, with sorted indices
         return matrix
@@ -175,6 +180,7 @@ class CompactTfidfVectorizer(TfidfVectorizer):  # type: ignore[misc]
         """Word n-gram ids as sklearn's `_word_ngrams` would name them ("a b" for a bigram)."""
         vocabulary = self.vocabulary_
         get = vocabulary.get
+        missing = repeat(_NOT_IN_VOCABULARY)
         tokenize = self.build_tokenizer()
         min_n, max_n = self.ngram_range
         for doc in raw_documents:
@@ -187,7 +193,8 @@ class CompactTfidfVectorizer(TfidfVectorizer):  # type: ignore[misc]
                     grams = map(" ".join, zip(tokens, tokens[1:]))
                 else:
                     grams = (" ".join(tokens[i:i + n]) for i in range(len(tokens) - n + 1))
-                ids.extend(i for i in map(get, grams) if i is not None)
+                # unknown n-grams are dropped in numpy by _count_matrix, not one by one here
+                ids.extend(map(get, grams, missing))
             yield ids
 
     def build_analyzer(self) -> Any:
@@ -210,6 +217,7 @@ class CompactTfidfVectorizer(TfidfVectorizer):  # type: ignore[misc]
         return self._white_spaces.sub(" ", self.decode(doc).lower()).split()
 
 
+_NOT_IN_VOCABULARY = -1  # the id `_word_ids_of` gives an n-gram outside the vocabulary
 WORD_CACHE_LIMIT = 200_000  # distinct words kept per vectorizer before the cache restarts
 
 
@@ -819,8 +827,23 @@ class ClauseClassifier:
         keep = np.flatnonzero(gate_mask(self.gate, texts))
         if not keep.size:
             return keep, None, np.zeros((0, len(self.categories)))
-        x = self._features.transform([texts[int(i)] for i in keep]).tocsr()
+        x = self._vectorise([texts[int(i)] for i in keep])
         return keep, x, self._probabilities(x)
+
+    def _vectorise(self, texts: Sequence[str]) -> Any:
+        """The feature union's CSR matrix of `texts`: its blocks' matrices side by side.
+
+        `FeatureUnion.transform` dispatches through joblib and stacks through COO; stacking
+        CSR blocks directly is the same matrix for about a twentieth less of the classifier's
+        time. Unions this does not reproduce (weights, dropped blocks) go the long way."""
+        import scipy.sparse as sp
+
+        union = self._features
+        blocks = [t for _, t in getattr(union, "transformer_list", ())]
+        if (not blocks or getattr(union, "transformer_weights", None)
+                or any(isinstance(t, str) for t in blocks)):
+            return union.transform(texts).tocsr()
+        return sp.hstack([t.transform(texts) for t in blocks], format="csr")
 
     def detect(self, clauses: Sequence[Clause]) -> list[Finding]:
         """Findings for every clause and category scoring at or above its threshold.
