@@ -246,3 +246,18 @@ class Prefilter:
         rest = self._rest
         return [i for i in sorted(hit)
                 if not rest[i] or all(not orset.isdisjoint(found) for orset in rest[i])]
+
+
+class AnyOf:
+    """Whether any of several regexes occurs in a text: what one alternation of them answers,
+    but each text is scanned once for the literals they need (a `Prefilter`) and then only by
+    the regexes whose literals it holds. Most clauses hold none, and a long alternation tried
+    at every position of every clause is dear."""
+
+    def __init__(self, patterns: Sequence[str], flags: int = re.IGNORECASE) -> None:
+        self.patterns = tuple(patterns)
+        self._regexes = [re.compile(p, flags) for p in self.patterns]
+        self._prefilter = Prefilter([requirement(p, flags) for p in self.patterns])
+
+    def occurs_in(self, text: str) -> bool:
+        return any(self._regexes[i].search(text) for i in self._prefilter.candidates(text))

@@ -95,3 +95,22 @@ def test_literal_checks_in_front_of_single_regexes_never_skip_a_match() -> None:
         assert matching, rx.pattern[:60]
         assert all(check(fold_case(t)) for t in matching), rx.pattern[:60]
         assert not check(fold_case("zzz")), rx.pattern[:60]  # it does filter something
+
+
+def test_any_of_answers_as_one_alternation_does() -> None:
+    """The classifier's requirement gate, every context of the pack and the category gates,
+    each as AnyOf and as one regex, over every rule example and corpus clause."""
+    from barrier_scan.detect.rule_engine import compile_any
+    from barrier_scan.prefilter import AnyOf
+
+    pack = load_rules()
+    groups = [ctx.cues for ctx in pack.contexts.values() if ctx.cues]
+    groups += [[r"\b" + re.escape(w) for w in words] for words in pack.keywords.values()]
+    texts = _all_texts() + ["", "MUST", "pass/fail", "Lots are not divided."]
+    seen_true = 0
+    for cues in groups:
+        one_regex, any_of = compile_any(cues), AnyOf(cues)
+        answers = [bool(one_regex.search(t)) for t in texts]
+        assert [any_of.occurs_in(t) for t in texts] == answers, cues[0][:60]
+        seen_true += sum(answers)
+    assert seen_true > 1_000

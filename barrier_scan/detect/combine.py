@@ -19,6 +19,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING, Mapping, Optional, Pattern, Sequence
 
 from ..model import Clause, Finding
+from ..prefilter import AnyOf
 from .rule_engine import compile_any
 
 if TYPE_CHECKING:
@@ -54,16 +55,16 @@ def exclusion_vetoes(pack: "RulePack") -> dict[str, Pattern[str]]:
     return vetoes
 
 
-def requirement_gate(pack: "RulePack") -> Optional[Pattern[str]]:
-    """One regex over the pack's `requirement` cues, or None if the pack has none."""
+def requirement_gate(pack: "RulePack") -> Optional[AnyOf]:
+    """The pack's `requirement` cues, or None if the pack has none."""
     context = pack.contexts.get(REQUIREMENT_CONTEXT)
-    return compile_any(context.cues) if context else None
+    return AnyOf(context.cues) if context and context.cues else None
 
 
 def combine(rule_findings: Sequence[Finding], model_findings: Sequence[Finding],
             thresholds: Optional[Mapping[str, float]] = None,
             vetoes: Optional[Mapping[str, Pattern[str]]] = None,
-            requirement: Optional[Pattern[str]] = None) -> list[Finding]:
+            requirement: Optional[AnyOf] = None) -> list[Finding]:
     """One list of findings, sorted by file, position and category.
 
     rule_findings: from the rule engine (any detector other than the model).
@@ -109,15 +110,15 @@ def _vetoed(finding: Finding, vetoes: Optional[Mapping[str, Pattern[str]]]) -> b
     return bool(veto and veto.search(finding.clause.text))
 
 
-def reads_as_requirement(text: str, requirement: Optional[Pattern[str]]) -> bool:
+def reads_as_requirement(text: str, requirement: Optional[AnyOf]) -> bool:
     """Could a model-only finding on this clause be kept? (None: no requirement gate.)"""
     if requirement is None:
         return True
-    return len(text.split()) >= MODEL_ONLY_MIN_WORDS and bool(requirement.search(text))
+    return len(text.split()) >= MODEL_ONLY_MIN_WORDS and requirement.occurs_in(text)
 
 
 def worth_classifying(clauses: Sequence[Clause], rule_findings: Sequence[Finding],
-                      requirement: Optional[Pattern[str]]) -> list[Clause]:
+                      requirement: Optional[AnyOf]) -> list[Clause]:
     """The clauses whose model scores can change the combined result: those a rule found
     (agreement raises confidence) and those where a model-only finding would be kept. The
     rest are not scored at all, which halves the classifier's cost on a typical tender."""
