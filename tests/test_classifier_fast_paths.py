@@ -84,3 +84,26 @@ def test_stacked_blocks_are_the_feature_unions_matrix(texts) -> None:
     reference = model._features.transform(sample).tocsr()
     assert ours.format == "csr" and ours.dtype == reference.dtype and ours.shape == reference.shape
     assert (ours != reference).nnz == 0 and ours.nnz > 10_000
+
+
+def _capitalised_reference(text: str) -> int:
+    """The first, plain reading of `_capitalised_words`: every token looked at in full."""
+    from barrier_scan.detect.classifier import _CLOSING, _OPENING, _ROLE_WORDS
+
+    count, after_stop = 0, True
+    for token in text.split():
+        word = token.lstrip(_OPENING)
+        if word and not after_stop and word[0].isupper() and not word.isupper() \
+                and word.rstrip(_CLOSING).lower() not in _ROLE_WORDS:
+            count += 1
+        after_stop = token[-1] in ".!?:;|"
+    return count
+
+
+def test_capitalised_word_count_is_the_plain_readings(texts) -> None:
+    from barrier_scan.detect.classifier import _capitalised_words
+
+    extra = ["“Quoted Name” here and (Bracketed Brand) too", "a: Colon Start | Cell Start", "(((", "Ä Öl"]
+    counts = [_capitalised_words(t) for t in texts + extra]
+    assert counts == [_capitalised_reference(t) for t in texts + extra]
+    assert sum(counts) > 1_000

@@ -24,7 +24,7 @@ import warnings
 import zipfile
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from itertools import repeat
+from itertools import chain, repeat
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Optional, Sequence
 
@@ -167,14 +167,16 @@ class CompactTfidfVectorizer(TfidfVectorizer):  # type: ignore[misc]
         ids_of: dict[str, tuple[int, ...]] = cache[1]
         min_n, max_n = self.ngram_range
         for doc in raw_documents:
-            ids: list[int] = []
-            for word in self._words(doc):
-                word_ids = ids_of.get(word)
-                if word_ids is None:
-                    word_ids = ids_of[word] = tuple(
-                        vocabulary[g] for g in _char_wb_ngrams(word, min_n, max_n) if g in vocabulary)
-                ids.extend(word_ids)
-            yield ids
+            words = self._words(doc)
+            per_word = list(map(ids_of.get, words))  # most words are met before
+            if None in per_word:
+                for k, word_ids in enumerate(per_word):
+                    if word_ids is None:
+                        word = words[k]
+                        per_word[k] = ids_of[word] = tuple(
+                            vocabulary[g] for g in _char_wb_ngrams(word, min_n, max_n)
+                            if g in vocabulary)
+            yield list(chain.from_iterable(per_word))
 
     def _word_ids_of(self, raw_documents: Any) -> Iterator[list[int]]:
         """Word n-gram ids as sklearn's `_word_ngrams` would name them ("a b" for a bigram)."""
@@ -463,6 +465,7 @@ _ROLE_WORDS = frozenset(
     "at as".split())
 _OPENING = "(\"'[\u201c\u2018"
 _CLOSING = ".,;:!?)\"'\u201d\u2019|]"
+_STOPS = ".!?:;|"  # a token ending in one of these starts a new sentence (or cell) after it
 EXTENDED_CUE_NAMES: list[str] = (
     [f"{t}:{b}" for t, _ in CUE_TOPICS for b, _ in DURATION_BINS]
     + [f"{t}:dates:{b}" for t, _ in CUE_TOPICS for b, _ in DATE_GAP_BINS]
@@ -528,13 +531,19 @@ def _day_month_gap(text: str, low: Optional[str] = None) -> Optional[int]:
 def _capitalised_words(text: str) -> int:
     """Capitalised, not all-capital words that do not start a sentence (or follow a colon,
     semicolon or table bar) and are not role words; words are split at white space."""
-    count, after_stop = 0, True
-    for token in text.split():
-        word = token.lstrip(_OPENING)
-        if word and not after_stop and word[0].isupper() and not word.isupper() \
-                and word.rstrip(_CLOSING).lower() not in _ROLE_WORDS:
+    tokens = text.split()
+    count = 0
+    for i, token in enumerate(tokens):
+        word = token
+        if word[0] in _OPENING:
+            word = word.lstrip(_OPENING)
+            if not word:
+                continue
+        # most words are lower case: decided on their first letter, before anything dearer
+        if not word[0].isupper() or i == 0 or tokens[i - 1][-1] in _STOPS or word.isupper():
+            continue
+        if word.rstrip(_CLOSING).lower() not in _ROLE_WORDS:
             count += 1
-        after_stop = token[-1] in ".!?:;|"
     return count
 
 
