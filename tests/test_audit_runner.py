@@ -214,3 +214,20 @@ def test_the_page_limit_fails_a_long_document_alone(tmp_path):
     status = {Path(p).name: (s, k) for p, s, k in _rows(db, "SELECT path, status, error_kind FROM documents")}
     assert status == {"long.pdf": ("failed", "too-large"), "short.pdf": ("ok", None)}
     assert "over the limit of 2" in summary.failures[0].message
+
+
+def test_the_warm_up_pdf_is_a_real_one_page_pdf_both_readers_agree_on() -> None:
+    """Workers scan it before their first file, so PDFium's first-use set-up is done then."""
+    import io
+
+    import pdfplumber
+
+    from barrier_scan.audit.executors import WARM_UP_PDF_LINE, warm_up_pdf
+    from barrier_scan.extract import extract_bytes
+
+    data = warm_up_pdf()
+    for extractor in ("fast", "layout"):
+        document = extract_bytes(data, "warm-up.pdf", extractor=extractor)
+        assert document.pages == 1 and WARM_UP_PDF_LINE.decode() in document.text
+    with pdfplumber.open(io.BytesIO(data)) as pdf:  # pdfminer reads its xref too
+        assert pdf.pages[0].extract_text() == WARM_UP_PDF_LINE.decode()
