@@ -159,15 +159,18 @@ R = TypeVar("R", bound=_Rated)
 
 
 def _in_turn(baseline: Callable[[], R], other: Callable[[], R]) -> tuple[R, R, float]:
-    """`baseline` and `other` run alternately PAIRED_REPEAT times: the fastest run of each, and
-    the median of the ratios other / baseline, each run set against the baseline run just
-    before it. On a shared machine a rate alone moves by a fifth to a third between runs a
-    minute apart; the pairs move together."""
-    firsts, seconds = [], []
+    """`other` runs PAIRED_REPEAT times, each between two runs of `baseline` (A B A B ... A):
+    the fastest run of each, and the median of the ratios other / baseline, each `other` run
+    set against the mean rate of the baseline runs either side of it. On a shared machine a
+    rate alone moves by a fifth to a third between runs a minute apart; runs seconds apart
+    move together, and bracketing cancels a drift within the pair."""
+    firsts = [baseline()]
+    seconds = []
     for _ in range(PAIRED_REPEAT):
-        firsts.append(baseline())
         seconds.append(other())
-    ratio = statistics.median(b.rate / a.rate for a, b in zip(firsts, seconds))
+        firsts.append(baseline())
+    ratio = statistics.median(b.rate / ((before.rate + after.rate) / 2)
+                              for before, b, after in zip(firsts, seconds, firsts[1:]))
     return max(firsts, key=lambda t: t.rate), max(seconds, key=lambda t: t.rate), ratio
 
 
