@@ -170,8 +170,12 @@ def insurance_level(f: Finding, ctx: AssessContext) -> Verdict:
     """Cover levels against the annual value.
 
     Below `statutory_el` (£5m) no level is a barrier: Employers' Liability at £5m is the
-    statutory minimum (ELCI Regs 1998 reg 3) and lower PL/PI levels are routine. From £5m the
-    level is reported, graded by its ratio to the annual value when that is known.
+    statutory minimum (ELCI Regs 1998 reg 3) and lower PL/PI levels are routine. From £5m,
+    PL/PI is flagged at `ratio_flag` (10x) the annual value or more (DOMAIN.md 2.6). Below it,
+    cover under `large_cover` (£10m) is checked and fair on level grounds (holding cover at
+    bid stage is the separate `insurance.in_place_at_bid` rule); £10m and more, and EL above
+    the £5m the law asks for, stay flagged (medium) whatever the value. Without the value,
+    £5m+ PL/PI is flagged with a note of what the value would decide.
     """
     floor = float(ctx.thresholds.get("statutory_el", 5_000_000))
     big = float(ctx.thresholds.get("large_cover", 10_000_000))
@@ -192,8 +196,11 @@ def insurance_level(f: Finding, ctx: AssessContext) -> Verdict:
         if r >= ratio_flag:
             sev = "high" if amount.value >= big and ctx.value and ctx.value.amount < 1_000_000 else "medium"
             return Verdict(True, f"{summary}; flag at {ratio_flag:g}x", sev, "proportionality", r, ratio_flag, True)
-        sev = "medium" if el_only or amount.value >= big else "low"
-        return Verdict(True, f"{summary}; below {ratio_flag:g}x", sev, "proportionality", r, ratio_flag, False)
+        if el_only or amount.value >= big:
+            return Verdict(True, f"{summary}; below {ratio_flag:g}x, but {_large_cover_note(el_only, big)}",
+                           "medium", "proportionality", r, ratio_flag, False)
+        return Verdict(False, f"{summary}; below {ratio_flag:g}x", ratio=r, limit=ratio_flag,
+                       exceeded=False)
     if el_only:
         return Verdict(True, f"Employers' Liability {cover}, above the £5m statutory minimum", "medium")
     # From £5m PL/PI is disproportionate on a contract worth a tenth of it or less; without
@@ -201,6 +208,12 @@ def insurance_level(f: Finding, ctx: AssessContext) -> Verdict:
     sev = "medium" if amount.value >= big else "low"
     return Verdict(True, f"cover {cover}; {ratio_flag:g}x the annual value or more would be disproportionate",
                    sev, needs_value=True)
+
+
+def _large_cover_note(el_only: bool, big: float) -> str:
+    if el_only:
+        return "above the £5m Employers' Liability statutory minimum"
+    return f"{format_money(big, 'GBP')} or more is a level few small suppliers carry"
 
 
 EMPLOYERS_LIABILITY_RE = re.compile(r"employer'?s'?\s+liability")

@@ -43,6 +43,9 @@ from .detect.classifier import (
     learnable_categories,
     out_of_fold_proba,
     prf,
+    ruled_matrix,
+    ruled_texts,
+    uses_rule_signals,
 )
 from .errors import ModelError
 from .model import CATEGORIES, Clause, Finding
@@ -65,10 +68,16 @@ def corpus_cv(corpus: Corpus, *, seed: int = DEFAULT_SEED, kind: str = DEFAULT_K
     fold_seed: None for the standard GroupKFold assignment, an int for a shuffled one
         (`fold_ids`)."""
     gate = gate or KeywordGate.from_file()
-    texts, label_sets = corpus.texts, corpus.label_sets()
+    label_sets = corpus.label_sets()
     learnt = learnable_categories(label_sets, MIN_POSITIVES)
     y_all = label_matrix(label_sets, CATEGORIES)
     folds = fold_ids(corpus.groups, n_folds, shuffle_seed=fold_seed)
+    # the rules are fixed, not fitted, so their verdicts on every clause are fold-independent
+    engine = RuleEngine.from_dir(rules_dir)
+    flagged = engine.flagged_categories(corpus.texts)
+    rule_flags = np.array([[cat in cats for cat in CATEGORIES] for cats in flagged],
+                          dtype=bool).reshape(len(corpus), len(CATEGORIES))
+    texts = ruled_texts(corpus.texts, flagged) if uses_rule_signals(kind) else corpus.texts
 
     model_flags = np.zeros(y_all.shape, dtype=bool)
     model_only_flags = np.zeros(y_all.shape, dtype=bool)
@@ -77,12 +86,12 @@ def corpus_cv(corpus: Corpus, *, seed: int = DEFAULT_SEED, kind: str = DEFAULT_K
         oof = out_of_fold_proba(texts, y, folds, seed=seed, kind=kind)
         oof[~gate_mask(gate, texts)] = 0.0
         flags = cross_fitted_flags(oof, y, learnt, folds)
-        strict = cross_fitted_flags(oof, y, learnt, folds, MODEL_ONLY_PRECISION) & flags
+        # the model-only bar is chosen, as in training, on clauses no rule flagged
+        strict = cross_fitted_flags(oof, y, learnt, folds, MODEL_ONLY_PRECISION,
+                                    exclude=ruled_matrix(texts, learnt)) & flags
         for j, cat in enumerate(learnt):
             model_flags[:, CATEGORIES.index(cat)] = flags[:, j]
             model_only_flags[:, CATEGORIES.index(cat)] = strict[:, j]
-    engine = RuleEngine.from_dir(rules_dir)
-    rule_flags = rule_flags_on_corpus(corpus, engine)
     # as combine() does: a rule finding stays; the model adds what clears the higher bar and
     # is not in one of the category's exclusion contexts
     model_only_flags &= ~veto_flags(texts, exclusion_vetoes(engine.pack))
@@ -125,13 +134,15 @@ def fold_spread(runs: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
 
 
 def cross_fitted_flags(oof: np.ndarray, y: np.ndarray, categories: Sequence[str],
-                       folds: np.ndarray, precision_floor: Optional[float] = None) -> np.ndarray:
-    """Flag each fold's clauses with thresholds chosen on the other folds only."""
+                       folds: np.ndarray, precision_floor: Optional[float] = None,
+                       exclude: Optional[np.ndarray] = None) -> np.ndarray:
+    """Flag each fold's clauses with thresholds chosen on the other folds only (leaving out
+    `exclude`'s rows per category, as `choose_thresholds` does)."""
     flags = np.zeros(oof.shape, dtype=bool)
     for k in np.unique(folds):
         held_out = folds == k
         thresholds = choose_thresholds(oof, y, categories, mask=~held_out,
-                                       precision_floor=precision_floor)
+                                       precision_floor=precision_floor, exclude=exclude)
         limits = np.array([thresholds[c] for c in categories])
         flags[held_out] = oof[held_out] >= limits
     return flags
@@ -144,20 +155,6 @@ def veto_flags(texts: Sequence[str], vetoes: Mapping[str, Any]) -> np.ndarray:
         if cat in vetoes:
             flags[:, j] = [vetoes[cat].search(t) is not None for t in texts]
     return flags
-
-
-def rule_flags_on_corpus(corpus: Corpus, engine: "RuleEngine") -> np.ndarray:
-    """Which categories the rule engine flags on each corpus clause (one clause = one file)."""
-    clauses = [as_clause(c.text, c.id) for c in corpus.clauses]
-    row_of = {c.file: i for i, c in enumerate(clauses)}
-    flags = np.zeros((len(clauses), len(CATEGORIES)), dtype=bool)
-    for f in engine.detect(clauses):
-        flags[row_of[f.clause.file], CATEGORIES.index(f.category)] = True
-    return flags
-
-
-def as_clause(text: str, name: str) -> Clause:
-    return Clause(text=text, file=name, page=1, start=0, end=len(text))
 
 
 def _macro_f1(per_category: Mapping[str, Mapping[str, Any]], mode: str, min_support: int) -> float:
@@ -250,8 +247,10 @@ def mode_scanners() -> dict[str, Any]:
             if self.mode == "rules":
                 return self.rules.detect(clauses)
             if self.mode == "model":
+                # the classifier alone: its findings only, though it reads the rules'
+                # verdicts as features when it was trained with rule signals
                 classifier: Any = self.classifier  # a ClauseClassifier: checked in __init__
-                return list(classifier.detect(clauses))
+                return list(classifier.detect(clauses, self.rules.detect(clauses)))
             return super().detect(clauses)  # combined: exactly what `barrier-scan scan` reports
 
     return {mode: ModeScanner(mode) for mode in MODES}

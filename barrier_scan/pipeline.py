@@ -115,7 +115,7 @@ class Scanner:
         if not self.classifier:
             return rule_findings
         scored = worth_classifying(clauses, rule_findings, self.model_requirement)
-        return combine(rule_findings, self.classifier.detect(scored),
+        return combine(rule_findings, self.classifier.detect(scored, rule_findings),
                        thresholds=self.classifier.model_only_thresholds, vetoes=self.model_vetoes,
                        requirement=self.model_requirement)
 

@@ -17,7 +17,7 @@ corpus_option = click.option(
 seed_option = click.option("--seed", type=int, default=None,
                            help="Random seed for the pipeline (default: the fixed project seed).")
 pipeline_option = click.option("--pipeline", "kind", type=click.Choice(PIPELINE_KINDS), default=None,
-                               help="Pipeline to train or measure (default: lr).")
+                               help="Pipeline to train or measure (default: lr-rules).")
 
 
 @click.command("train")
@@ -42,13 +42,21 @@ def train(corpus_path: Optional[str], model_dir: Optional[str], seed: Optional[i
         barrier-scan train --corpus corpus/clauses --model-dir /tmp/model --format json
     """
     from .corpus import load_corpus
-    from .detect.classifier import DEFAULT_KIND, DEFAULT_SEED, ClauseClassifier, KeywordGate, gate_mask
+    from .detect.classifier import (DEFAULT_KIND, DEFAULT_SEED, ClauseClassifier, KeywordGate,
+                                    gate_mask, ruled_texts, uses_rule_signals)
+    from .detect.rule_engine import RuleEngine
 
     corpus = load_corpus(corpus_path)
     gate = KeywordGate.from_file()
-    classifier = ClauseClassifier.train(corpus.texts, corpus.label_sets(), corpus.groups,
+    kind = kind or DEFAULT_KIND
+    texts: list[str] = corpus.texts
+    rules_version = None
+    if uses_rule_signals(kind):  # the shipped rule pack's verdict on every clause
+        engine = RuleEngine.from_dir()
+        texts, rules_version = ruled_texts(texts, engine.flagged_categories(texts)), engine.version
+    classifier = ClauseClassifier.train(texts, corpus.label_sets(), corpus.groups,
                                         corpus.sha256, seed=DEFAULT_SEED if seed is None else seed,
-                                        kind=kind or DEFAULT_KIND, gate=gate)
+                                        kind=kind, gate=gate, rules_version=rules_version)
     model_path, sidecar_path = classifier.save(Path(model_dir) if model_dir else None)
     passes = gate_mask(gate, corpus.texts)
     blocked = [c.id for c, ok in zip(corpus.clauses, passes) if c.labels and not ok]

@@ -151,6 +151,22 @@ def test_insurance_level_ratio_and_floor(cover: float, flag: bool) -> None:
     assert bool(v.exceeded) is flag
 
 
+@pytest.mark.parametrize("cover,annual,keep", [
+    (5_000_000, 500_000, True), (5_000_000, 500_001, False),   # 10x the annual value is the line
+    (9_999_999, 1_000_000, False), (10_000_000, 2_000_000, True)])  # £10m+ stays flagged
+def test_insurance_level_below_ten_times_the_value_is_fair_under_ten_million(cover, annual, keep) -> None:
+    f = finding("Public Liability insurance", money(cover), category="insurance")
+    v = run("insurance_level", f, annual, ratio_flag=10.0, statutory_el=5_000_000)
+    assert v.keep is keep
+    assert "10x" in v.summary
+
+
+def test_employers_liability_above_the_statutory_minimum_is_flagged_whatever_the_value() -> None:
+    f = finding("Employers' Liability insurance of £10,000,000", money(10_000_000), category="insurance")
+    v = run("insurance_level", f, 50_000_000, ratio_flag=10.0, statutory_el=5_000_000)
+    assert v.keep and v.severity == "medium" and "statutory minimum" in v.summary
+
+
 @pytest.mark.parametrize("cover,keep,severity", [
     (4_999_999, False, None), (5_000_000, True, "low"), (10_000_000, True, "medium")])
 def test_insurance_level_without_a_value_flags_from_five_million(cover, keep, severity) -> None:

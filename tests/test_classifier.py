@@ -346,6 +346,11 @@ def test_shipped_sidecar_matches_the_shipped_corpus_and_gate():
     meta = json.loads((models_dir() / SIDECAR_FILE).read_text())
     assert meta["corpus_sha256"] == load_corpus().sha256, "corpus changed: run `barrier-scan train`"
     assert tuple(meta["gate"]) == KeywordGate.from_file().terms, "gate changed: run `barrier-scan train`"
+    if meta["pipeline"] == "lr-rules":  # its rule signals must come from the shipped pack
+        from barrier_scan.detect.rule_engine import RuleEngine
+
+        assert meta["rules_version"] == RuleEngine.from_dir().version, \
+            "rule pack changed: run `barrier-scan train`"
 
 
 @pytest.mark.parametrize("text,bins", [

@@ -11,7 +11,7 @@ from ..model import Clause, Finding
 
 # The classifier pipelines `barrier-scan train --pipeline` can build (detect/classifier.py).
 # Kept here so the CLI can list them without importing scikit-learn.
-PIPELINE_KINDS = ("lr", "svc", "lr-ngrams", "lr-words")
+PIPELINE_KINDS = ("lr-rules", "lr", "svc", "lr-ngrams", "lr-words")
 
 
 @runtime_checkable

@@ -1,8 +1,12 @@
 """The clause classifier: a seeded scikit-learn Pipeline from clause text to per-category
 probabilities, behind the same `Detector` contract as the rule engine.
 
-    text -> FeatureUnion(word 1-2-gram TF-IDF, char 3-5-gram TF-IDF)
+    text -> FeatureUnion(word 1-2-gram TF-IDF, char 3-5-gram TF-IDF, cues, rule signals)
          -> OneVsRest(LogisticRegression)          one binary model per category
+
+The rule signals are the categories the rule engine flagged on the clause (a `RuledText`
+carries them), so the model learns how far to trust each rule pack and spends its text
+weights on what the rules miss: stacking, measured in docs/classifier.md.
 
 It is trained on `corpus/clauses/*.jsonl` by `barrier-scan train` and shipped as
 `models/clause_clf.skops` (skops, never pickle) with a JSON sidecar that stamps the file's
@@ -48,7 +52,7 @@ GATE_FILE = "clause_gate.yaml"
 SIDECAR_FORMAT = 1
 
 DEFAULT_SEED = 20240611
-DEFAULT_KIND = "lr"
+DEFAULT_KIND = "lr-rules"
 # A category needs this many positive clauses before the model learns it; below that its
 # cross-validated scores are noise and the rules alone cover it.
 MIN_POSITIVES = 15
@@ -69,11 +73,12 @@ F1_PLATEAU = 0.01
 TOP_TERMS = 5
 
 # Everything a shipped model file may contain beyond what skops trusts by default: this
-# module's own CompactTfidfVectorizer and CueFeatures, and the calibration classes of the calibrated-SVM alternative.
+# module's own CompactTfidfVectorizer, CueFeatures and RuleSignals, and the calibration classes of the calibrated-SVM alternative.
 # A file asking for any other type is refused.
 TRUSTED_TYPES: tuple[str, ...] = (
     "barrier_scan.detect.classifier.CompactTfidfVectorizer",
     "barrier_scan.detect.classifier.CueFeatures",
+    "barrier_scan.detect.classifier.RuleSignals",
     "sklearn.calibration._CalibratedClassifier",
     "sklearn.calibration._SigmoidCalibration",
 )
@@ -369,6 +374,65 @@ class CueFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         return np.asarray(self.feature_names_, dtype=object)
 
 
+class RuledText(str):
+    """A clause's text that also carries the categories the rule engine flagged on it.
+
+    It is the plain string to every text feature; only `RuleSignals` reads `ruled`. A plain
+    `str` is a clause no rule flagged."""
+
+    ruled: frozenset[str]
+
+    def __new__(cls, text: str, ruled: Iterable[str] = ()) -> "RuledText":
+        obj = super().__new__(cls, text)
+        obj.ruled = frozenset(ruled)
+        return obj
+
+
+def ruled_texts(texts: Sequence[str], flagged: Sequence[Iterable[str]]) -> list[RuledText]:
+    """Each text with the categories the rules flagged on it (`RuleEngine.flagged_categories`)."""
+    return [RuledText(t, cats) for t, cats in zip(texts, flagged)]
+
+
+def ruled_matrix(texts: Sequence[str], categories: Sequence[str]) -> np.ndarray:
+    """Clause x category: True where a rule flagged that category (False for plain strings)."""
+    flags = np.zeros((len(texts), len(categories)), dtype=bool)
+    column = {c: j for j, c in enumerate(categories)}
+    for i, text in enumerate(texts):
+        for cat in getattr(text, "ruled", ()):
+            if cat in column:
+                flags[i, column[cat]] = True
+    return flags
+
+
+class RuleSignals(TransformerMixin, BaseEstimator):  # type: ignore[misc]
+    """One binary feature per category: did a rule flag it on this clause? (`RuledText.ruled`)
+
+    categories (list[str]): the columns, fixed when the pipeline is built, so a rule pack that
+        gains a category later adds no column the model never saw.
+    """
+
+    def __init__(self, categories: Optional[list[str]] = None) -> None:
+        self.categories = categories
+
+    def fit(self, texts: Sequence[str], y: Any = None) -> "RuleSignals":
+        self.feature_names_ = [f"rule:{c}" for c in self.categories or ()]
+        return self
+
+    def transform(self, texts: Sequence[str]) -> Any:
+        import scipy.sparse as sp
+
+        flags = ruled_matrix(texts, self.categories or ())
+        return sp.csr_matrix(flags.astype(np.float32))
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        return np.asarray(self.feature_names_, dtype=object)
+
+
+def uses_rule_signals(kind: str) -> bool:
+    """Does this pipeline kind read the rule engine's verdicts (so needs `RuledText` input)?"""
+    return kind == "lr-rules"
+
+
 @lru_cache(maxsize=8)
 def _context_matchers(contexts: tuple[tuple[str, tuple[str, ...]], ...]
                       ) -> tuple[list[tuple[int, re.Pattern[str]]], Prefilter]:
@@ -552,10 +616,12 @@ def build_pipeline(seed: int = DEFAULT_SEED, kind: str = DEFAULT_KIND,
     """A fresh, unfitted multi-label pipeline: text in, one probability per label out.
 
     seed (int): random_state for every random part, so training twice gives one model.
-    kind (str): "lr" (the shipped choice: word and char n-grams plus CueFeatures), "svc"
-        (the same features, calibrated linear SVM), "lr-ngrams" (no cue features), "lr-words"
-        (word n-grams only); the alternatives are kept so `barrier-scan evaluate
-        --pipeline` can re-measure them (docs/classifier.md has the numbers).
+    kind (str): "lr-rules" (the shipped choice: word and char n-grams, CueFeatures and the
+        rule engine's verdicts as RuleSignals), "lr" (the same without rule signals: text
+        only), "svc" (the text features, calibrated linear SVM), "lr-ngrams" (no cue
+        features), "lr-words" (word n-grams only); the alternatives are kept so
+        `barrier-scan evaluate --pipeline` can re-measure them (docs/classifier.md has the
+        numbers).
     """
     from sklearn.calibration import CalibratedClassifierCV
     from sklearn.linear_model import LogisticRegression
@@ -571,6 +637,8 @@ def build_pipeline(seed: int = DEFAULT_SEED, kind: str = DEFAULT_KIND,
     if kind not in ("lr-words", "lr-ngrams"):
         blocks.append(("cues", CueFeatures(read_contexts() if contexts is None else contexts,
                                            extended=True)))
+    if uses_rule_signals(kind):
+        blocks.append(("rules", RuleSignals(list(CATEGORIES))))
     features = FeatureUnion(blocks)
     if kind == "svc":
         base: Any = CalibratedClassifierCV(
@@ -766,10 +834,19 @@ def choose_threshold(scores: np.ndarray, truth: np.ndarray,
 
 def choose_thresholds(proba: np.ndarray, y: np.ndarray, categories: Sequence[str],
                       mask: Optional[np.ndarray] = None,
-                      precision_floor: Optional[float] = None) -> dict[str, float]:
+                      precision_floor: Optional[float] = None,
+                      exclude: Optional[np.ndarray] = None) -> dict[str, float]:
+    """Per-category thresholds on the rows in `mask` (default all).
+
+    exclude: clause x category, rows to leave out of that category's choice. The model-only
+        bar passes `ruled_matrix`: it only ever applies to clauses no rule flagged for the
+        category, so it is chosen on those, not on the easy ones a rule signal lifted."""
     mask = np.ones(len(y), dtype=bool) if mask is None else mask
-    return {cat: choose_threshold(proba[mask, i], y[mask, i], precision_floor)
-            for i, cat in enumerate(categories)}
+    thresholds = {}
+    for i, cat in enumerate(categories):
+        rows = mask if exclude is None else mask & ~exclude[:, i]
+        thresholds[cat] = choose_threshold(proba[rows, i], y[rows, i], precision_floor)
+    return thresholds
 
 
 def _is_word_char(ch: str) -> bool:
@@ -854,13 +931,17 @@ class ClauseClassifier:
             return union.transform(texts).tocsr()
         return sp.hstack([t.transform(texts) for t in blocks], format="csr")
 
-    def detect(self, clauses: Sequence[Clause]) -> list[Finding]:
+    def detect(self, clauses: Sequence[Clause],
+               rule_findings: Sequence[Finding] = ()) -> list[Finding]:
         """Findings for every clause and category scoring at or above its threshold.
 
+        rule_findings: the rule engine's findings on these clauses; a model with rule signals
+            reads which categories they flagged on each clause (without them it scores as if
+            no rule had fired).
         Severity is a provisional "medium" with no basis, and message and recommendation are
         left empty: `assess()` settles them as it does for rule findings.
         """
-        keep, x, proba = self._score([c.text for c in clauses])
+        keep, x, proba = self._score(self._texts(clauses, rule_findings))
         limits = np.array([self.thresholds.get(c, 1.0) for c in self.categories])
         findings = []
         for row, col in zip(*np.nonzero(proba >= limits)):
@@ -871,6 +952,16 @@ class ClauseClassifier:
                 detector=self.name, terms=self.top_terms(x, row, col),
                 title=CATEGORY_TITLES[category]))
         return findings
+
+    @staticmethod
+    def _texts(clauses: Sequence[Clause], rule_findings: Sequence[Finding]) -> list[str]:
+        if not rule_findings:
+            return [c.text for c in clauses]
+        ruled: dict[tuple[str, int], set[str]] = {}
+        for f in rule_findings:
+            ruled.setdefault((f.clause.file, f.clause.start), set()).add(f.category)
+        return [RuledText(c.text, ruled[key]) if (key := (c.file, c.start)) in ruled else c.text
+                for c in clauses]
 
     def top_terms(self, x: Any, row: int, col: int, n: int = TOP_TERMS) -> tuple[str, ...]:
         """The n-grams that pushed clause `row`'s score for category `col` up the most.
@@ -939,9 +1030,13 @@ class ClauseClassifier:
     def train(cls, texts: Sequence[str], label_sets: Sequence[Sequence[str]],
               groups: Sequence[str], corpus_sha256: str, *, seed: int = DEFAULT_SEED,
               kind: str = DEFAULT_KIND, gate: Optional[KeywordGate] = None,
-              n_folds: int = N_FOLDS, min_positives: int = MIN_POSITIVES) -> "ClauseClassifier":
+              n_folds: int = N_FOLDS, min_positives: int = MIN_POSITIVES,
+              rules_version: Optional[str] = None) -> "ClauseClassifier":
         """Cross-validate (grouped by pattern) to choose thresholds, then fit on everything.
 
+        texts: for a kind with rule signals, `RuledText`s (`ruled_texts`) carrying what the
+            rule pack flags on each clause; plain strings train it as if no rule ever fired.
+        rules_version: the rule pack's version those signals came from, kept in the sidecar.
         The sidecar metadata records the out-of-fold scores at those thresholds, so the
         shipped file says how well it did on clauses it never saw.
         """
@@ -956,7 +1051,9 @@ class ClauseClassifier:
         passes = gate_mask(gate, texts)
         oof[~passes] = 0.0  # what the shipped detector would see
         thresholds = choose_thresholds(oof, y, categories)
-        strict = choose_thresholds(oof, y, categories, precision_floor=MODEL_ONLY_PRECISION)
+        ruled = ruled_matrix(texts, categories)
+        strict = choose_thresholds(oof, y, categories, precision_floor=MODEL_ONLY_PRECISION,
+                                   exclude=ruled)
         model_only = {c: max(strict[c], thresholds[c]) for c in categories}
         pipeline = build_pipeline(seed, kind).fit(list(texts), y)
         meta = {
@@ -965,6 +1062,7 @@ class ClauseClassifier:
             "pipeline": kind,
             "seed": seed,
             "corpus_sha256": corpus_sha256,
+            "rules_version": rules_version if uses_rule_signals(kind) else None,
             "clauses": len(texts),
             "categories": categories,
             "thresholds": thresholds,
@@ -974,7 +1072,7 @@ class ClauseClassifier:
             "gate_pass_rate_positives": round(float(passes[y.any(axis=1)].mean()), 4),
             "cv": {"folds": int(folds.max()) + 1, "grouped_by": "pattern",
                    "scores": scores_at(oof, y, categories, thresholds),
-                   "scores_model_only": scores_at(oof, y, categories, model_only)},
+                   "scores_model_only": scores_at(oof, y, categories, model_only, ruled)},
             "versions": library_versions(),
             "trained": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
         }
@@ -1120,11 +1218,14 @@ def library_versions() -> dict[str, str]:
 
 
 def scores_at(proba: np.ndarray, y: np.ndarray, categories: Sequence[str],
-              thresholds: Mapping[str, float]) -> dict[str, dict[str, float]]:
-    """Per-category precision, recall, F1 and support at the given thresholds."""
+              thresholds: Mapping[str, float],
+              exclude: Optional[np.ndarray] = None) -> dict[str, dict[str, float]]:
+    """Per-category precision, recall, F1 and support at the given thresholds (on the rows
+    `exclude` does not leave out for the category, as in `choose_thresholds`)."""
     out = {}
     for i, cat in enumerate(categories):
-        out[cat] = prf(proba[:, i] >= thresholds[cat], y[:, i] == 1)
+        rows = slice(None) if exclude is None else ~exclude[:, i]
+        out[cat] = prf(proba[rows, i] >= thresholds[cat], y[rows, i] == 1)
     return out
 
 
