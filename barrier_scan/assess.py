@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Mapping, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Optional, Sequence
 
 from .law import Regime, load_lawbook
 from .model import SEVERITY_RANK, Assessment, Clause, ContractValue, Document, Finding, Quantity
 from .quantities import find_contract_value_statements, format_money, parse_quantities
 from .rulepack import Rule, RulePack
 from .settings import ScanSettings
+
+if TYPE_CHECKING:
+    from .detect.rule_engine import RuleEngine
 
 NO_VALUE_CONFIDENCE = 0.75  # a value-dependent test that could not run is less certain
 YEAR_DAYS = 365.0
@@ -325,9 +328,9 @@ def liability_cap(f: Finding, ctx: AssessContext) -> Verdict:
 def value_at_least(f: Finding, ctx: AssessContext) -> Verdict:
     """A barrier only on contracts worth `min_value` or more (e.g. no lots on a large contract)."""
     min_value = float(ctx.thresholds.get("min_value", 213_477))
-    if not ctx.value:
-        return Verdict(False, f"a barrier if the contract is worth {format_money(min_value, 'GBP')} or more; "
-                       "give the contract value to decide", needs_value=True)
+    if not ctx.value:  # still flagged, less confident, saying what the value would decide
+        return Verdict(True, f"a barrier if the contract is worth {format_money(min_value, 'GBP')} or more",
+                       needs_value=True)
     if ctx.value.amount >= min_value:
         return Verdict(True, f"contract value {ctx.money(ctx.value.amount)} is at or above "
                        f"{ctx.money(min_value)}", None, None, ctx.value.amount / min_value, 1.0, True)
@@ -338,9 +341,9 @@ def value_at_least(f: Finding, ctx: AssessContext) -> Verdict:
 def value_below(f: Finding, ctx: AssessContext) -> Verdict:
     """A barrier only below `threshold` (e.g. a PQQ stage is barred below the thresholds)."""
     threshold = float(ctx.thresholds.get("threshold", 213_477))
-    if not ctx.value:
-        return Verdict(False, f"barred if the contract is worth less than {format_money(threshold, 'GBP')}; "
-                       "give the contract value to decide", needs_value=True)
+    if not ctx.value:  # still flagged, less confident, saying what the value would decide
+        return Verdict(True, f"barred if the contract is worth less than {format_money(threshold, 'GBP')}",
+                       needs_value=True)
     if ctx.value.amount < threshold:
         return Verdict(True, f"contract value {ctx.money(ctx.value.amount)} is below the "
                        f"{ctx.money(threshold)} threshold", None, None, ctx.value.amount / threshold, 1.0, True)
@@ -421,6 +424,35 @@ def _rule_for(f: Finding, pack: RulePack) -> Optional[Rule]:
         return pack.by_id(f.rule)
     except KeyError:
         return _primary_rule(pack, f.category)  # model findings borrow the category's guidance
+
+
+def rule_signals(findings: Sequence[Finding], pack: RulePack,
+                 regime: Optional[Regime] = None) -> list[Finding]:
+    """The rule findings that stand after their computed test with no contract value: the
+    verdicts the classifier reads as rule signals (a 30-day payment term found by the
+    "beyond 30 days" pattern is checked and fair, so it sends none).
+
+    No value, so that lone corpus clauses at training and a document's clauses at scan time
+    give the same signal; `regime` only sets wording, never the keep decision (default:
+    the default settings' regime)."""
+    from .law import regime_for
+
+    regime = regime or regime_for()
+    kept = []
+    for f in findings:
+        rule = _rule_for(f, pack)
+        if rule is None or _judge(f, rule, None, regime).keep:
+            kept.append(f)
+    return kept
+
+
+def signal_categories(texts: Sequence[str], engine: "RuleEngine") -> list[frozenset[str]]:
+    """For each text, read as one clause on its own, the categories of its `rule_signals`."""
+    clauses = [Clause(text=t, file=str(i), page=1, start=0, end=len(t)) for i, t in enumerate(texts)]
+    flagged: list[set[str]] = [set() for _ in texts]
+    for f in rule_signals(engine.detect(clauses), engine.pack):
+        flagged[int(f.clause.file)].add(f.category)
+    return [frozenset(cats) for cats in flagged]
 
 
 def assess(findings: Sequence[Finding], pack: RulePack, value: Optional[ContractValue],

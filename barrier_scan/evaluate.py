@@ -26,6 +26,7 @@ from typing import Any, Callable, Iterable, Mapping, Optional, Sequence
 
 import numpy as np
 
+from .assess import rule_signals, signal_categories
 from .corpus import Corpus
 from .detect.combine import exclusion_vetoes
 from .detect.rule_engine import RuleEngine
@@ -72,9 +73,10 @@ def corpus_cv(corpus: Corpus, *, seed: int = DEFAULT_SEED, kind: str = DEFAULT_K
     learnt = learnable_categories(label_sets, MIN_POSITIVES)
     y_all = label_matrix(label_sets, CATEGORIES)
     folds = fold_ids(corpus.groups, n_folds, shuffle_seed=fold_seed)
-    # the rules are fixed, not fitted, so their verdicts on every clause are fold-independent
+    # the rules are fixed, not fitted, so their verdicts on every clause are fold-independent;
+    # a finding its computed test clears (a 30-day payment term) is not a rule flag, as in a scan
     engine = RuleEngine.from_dir(rules_dir)
-    flagged = engine.flagged_categories(corpus.texts)
+    flagged = signal_categories(corpus.texts, engine)
     rule_flags = np.array([[cat in cats for cat in CATEGORIES] for cats in flagged],
                           dtype=bool).reshape(len(corpus), len(CATEGORIES))
     texts = ruled_texts(corpus.texts, flagged) if uses_rule_signals(kind) else corpus.texts
@@ -250,7 +252,8 @@ def mode_scanners() -> dict[str, Any]:
                 # the classifier alone: its findings only, though it reads the rules'
                 # verdicts as features when it was trained with rule signals
                 classifier: Any = self.classifier  # a ClauseClassifier: checked in __init__
-                return list(classifier.detect(clauses, self.rules.detect(clauses)))
+                return list(classifier.detect(
+                    clauses, rule_signals(self.rules.detect(clauses), self.rules.pack)))
             return super().detect(clauses)  # combined: exactly what `barrier-scan scan` reports
 
     return {mode: ModeScanner(mode) for mode in MODES}

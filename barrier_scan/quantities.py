@@ -236,7 +236,10 @@ _BASE = (
     + _alternation(BASE_NOUNS) + r"(?:\s+of\s+(?:the|this)\s+(?P<owner>"
     + _alternation(BASE_OWNERS) + r"))?)\b"
 )
-_DETERMINER = r"(?:\s+(?:the|its|their|your|this|an?|our)\b)?"
+# "of the bidder's annual turnover": a possessive owner may stand before the base
+_DETERMINER = (r"(?:\s+(?:the|its|their|your|this|an?|our)\b)?"
+               r"(?:\s+(?:bidder|tenderer|supplier|applicant|candidate|contractor|provider|"
+               r"company|organisation|organization|firm)(?:'s|\u2019s|s'|s\u2019)(?!\w))?")
 _PERCENT = re.compile(
     r"(?:" + _SPACE + r"?%|\s*(?:per[ \u00a0-]?cent|percent|pct)\b)"
     r"(?:\s+of" + _DETERMINER + _BASE + r")?"

@@ -44,6 +44,7 @@ def train(corpus_path: Optional[str], model_dir: Optional[str], seed: Optional[i
     from .corpus import load_corpus
     from .detect.classifier import (DEFAULT_KIND, DEFAULT_SEED, ClauseClassifier, KeywordGate,
                                     gate_mask, ruled_texts, uses_rule_signals)
+    from .assess import signal_categories
     from .detect.rule_engine import RuleEngine
 
     corpus = load_corpus(corpus_path)
@@ -53,7 +54,7 @@ def train(corpus_path: Optional[str], model_dir: Optional[str], seed: Optional[i
     rules_version = None
     if uses_rule_signals(kind):  # the shipped rule pack's verdict on every clause
         engine = RuleEngine.from_dir()
-        texts, rules_version = ruled_texts(texts, engine.flagged_categories(texts)), engine.version
+        texts, rules_version = ruled_texts(texts, signal_categories(texts, engine)), engine.version
     classifier = ClauseClassifier.train(texts, corpus.label_sets(), corpus.groups,
                                         corpus.sha256, seed=DEFAULT_SEED if seed is None else seed,
                                         kind=kind, gate=gate, rules_version=rules_version)

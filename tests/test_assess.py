@@ -55,6 +55,15 @@ def test_turnover_ratio_boundary(turnover: float, value: float, flagged: bool) -
         assert v.severity == "high" and v.basis == "breach" and v.exceeded
 
 
+@pytest.mark.parametrize("share,flagged", [(50.0, False), (49.0, True), (25.0, True)])
+def test_value_capped_at_a_share_of_turnover_is_an_implied_floor(share: float, flagged: bool) -> None:
+    # "the value must not exceed X% of turnover" sets turnover >= value x 100/X: 50% is 2.0x
+    q = Quantity("percent", share, "%", f"{share:g}% of the bidder's annual turnover",
+                 base="annual turnover")
+    v = run("turnover_ratio", finding("value capped at a share of turnover", q), None, cap=2.0)
+    assert v.keep is flagged and v.ratio == pytest.approx(100 / share)
+
+
 def test_turnover_ratio_message_names_the_numbers() -> None:
     v = run("turnover_ratio", finding("t", money(5_000_000)), 400_000, cap=2.0)
     assert v.summary == "turnover £5,000,000 = 12.5x the £400,000 value; cap 2x"

@@ -16,6 +16,7 @@ from barrier_scan.detect.classifier import (
     ruled_texts,
     uses_rule_signals,
 )
+from barrier_scan.assess import signal_categories
 from barrier_scan.detect.rule_engine import RuleEngine
 from barrier_scan.model import CATEGORIES, Clause, Finding
 
@@ -39,13 +40,17 @@ def test_rule_signals_has_one_named_column_per_category() -> None:
     assert list(signals.get_feature_names_out()) == ["rule:turnover", "rule:insurance"]
 
 
-def test_flagged_categories_reads_each_text_as_one_clause() -> None:
+def test_signal_categories_read_each_text_as_one_clause_after_its_test() -> None:
     engine = RuleEngine.from_dir()
-    flagged = engine.flagged_categories([
+    flagged = signal_categories([
         "Bidders must have a minimum annual turnover of £5 million.",
         "There is no minimum turnover requirement.",
-    ])
+        "Payment will be made within 60 days of receipt of a valid invoice.",
+        "Payment will be made within 30 days of receipt of a valid invoice.",
+    ], engine)
     assert "turnover" in flagged[0] and flagged[1] == frozenset()
+    # both payment terms are found by the "beyond 30 days" rule; its test clears 30 days
+    assert "payment_terms" in flagged[2] and "payment_terms" not in flagged[3]
 
 
 def test_model_only_thresholds_leave_out_clauses_a_rule_flagged() -> None:
@@ -77,7 +82,7 @@ def stacked() -> ClauseClassifier:
         texts.append(f"The service runs {k + 2} days a week across the borough.")
         labels.append(()); groups.append("n1")
     engine = RuleEngine.from_dir()
-    ruled = ruled_texts(texts, engine.flagged_categories(texts))
+    ruled = ruled_texts(texts, signal_categories(texts, engine))
     return ClauseClassifier.train(ruled, labels, groups, "0" * 64, kind="lr-rules",
                                   gate=KeywordGate(("",)), n_folds=3, min_positives=5,
                                   rules_version=engine.version)

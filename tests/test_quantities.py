@@ -136,6 +136,11 @@ QUANTITY_ROWS: list[tuple[str, list[dict[str, Any]]]] = [
     ("Turnover (£): 1,500,000", [money(1_500_000, "GBP", "1,500,000")]),
     ("Amount (EUR) | 300,000", [money(300_000, "EUR", "300,000")]),
     ("Term (£) 5 years", [duration(5, "years", "5 years", 1825)]),
+    # --- a share of the bidder's turnover (the hidden turnover floor)
+    ("must not exceed 25% of the bidder's annual turnover",
+     [percent(25, "25% of the bidder's annual turnover", base="annual turnover")]),
+    ("no more than 40 per cent of the Tenderer’s turnover",
+     [percent(40, "40 per cent of the Tenderer’s turnover", base="turnover")]),
     # --- multiples of a base
     ("two times the contract value",
      [multiple(2, "two times the contract value", "contract value")]),

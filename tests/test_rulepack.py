@@ -85,7 +85,11 @@ def test_cli_reports_malformed_pack_in_one_line(pack: Path) -> None:
 
 
 def test_lint_reports_thin_examples(pack: Path) -> None:
-    break_rule(pack, "        - Tenderers must have an annual turnover in excess of EUR 10 million.\n", "")
+    for example in ("Tenderers must have an annual turnover in excess of EUR 10 million.",
+                    "The value of this contract must not exceed 25% of the bidder's annual turnover.",
+                    "Annual contract value shall be no more than 40 per cent of the Tenderer's "
+                    "turnover in the last financial year."):
+        break_rule(pack, f"        - {example}\n", "")
     problems = lint(load_rules(pack))
     assert any("turnover.minimum: field 'examples.match': has 4, add at least 5" in p for p in problems)
 

@@ -389,7 +389,7 @@ class RuledText(str):
 
 
 def ruled_texts(texts: Sequence[str], flagged: Sequence[Iterable[str]]) -> list[RuledText]:
-    """Each text with the categories the rules flagged on it (`RuleEngine.flagged_categories`)."""
+    """Each text with the categories the rules flagged on it (`assess.signal_categories`)."""
     return [RuledText(t, cats) for t, cats in zip(texts, flagged)]
 
 

@@ -72,15 +72,6 @@ class RuleEngine:
     def from_dir(cls, directory: Optional[Path] = None) -> "RuleEngine":
         return cls(load_rules(directory))
 
-    def flagged_categories(self, texts: Sequence[str]) -> list[frozenset[str]]:
-        """For each text, read as one clause on its own, the categories the rules flag."""
-        clauses = [Clause(text=t, file=str(i), page=1, start=0, end=len(t))
-                   for i, t in enumerate(texts)]
-        flagged: list[set[str]] = [set() for _ in texts]
-        for f in self.detect(clauses):
-            flagged[int(f.clause.file)].add(f.category)
-        return [frozenset(cats) for cats in flagged]
-
     def _compile_rule(self, rule: Rule) -> CompiledRule:
         contexts = self.pack.contexts
         excludes = [c for name in rule.unless for c in contexts[name].cues] + list(rule.unless_patterns)
