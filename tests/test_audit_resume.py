@@ -107,7 +107,11 @@ def _killed_twice(tmp_path, monkeypatch):
     fork = "fork" if "fork" in mp.get_all_start_methods() else "auto"
     options = AuditOptions(jobs=2, progress="none", start_method=fork, rules_dir=str(rules))
 
-    # 1. Ctrl-C: a real SIGINT to this process once 8 documents are written
+    # 1. Ctrl-C: a real SIGINT to this process once 8 documents are written. Python's own
+    # handler must be the one installed: an earlier test's library (a Dask cluster, a forked
+    # worker's SIG_IGN) may have left another in this process, and then no KeyboardInterrupt
+    # would come
+    previous_handler = signal.signal(signal.SIGINT, signal.default_int_handler)
     advance = Progress.advance
 
     def interrupt_after_8(self, *args, **kwargs):
@@ -115,7 +119,10 @@ def _killed_twice(tmp_path, monkeypatch):
         if self.done == 8:
             os.kill(os.getpid(), signal.SIGINT)
     monkeypatch.setattr(Progress, "advance", interrupt_after_8)
-    first = audit([tmp_path / "docs"], db, {"use_model": False}, options)
+    try:
+        first = audit([tmp_path / "docs"], db, {"use_model": False}, options)
+    finally:
+        signal.signal(signal.SIGINT, previous_handler)
     monkeypatch.undo()
     assert first.status == "interrupted"
     after_first = _done(db)
