@@ -426,18 +426,17 @@ def _rule_for(f: Finding, pack: RulePack) -> Optional[Rule]:
         return _primary_rule(pack, f.category)  # model findings borrow the category's guidance
 
 
-def rule_signals(findings: Sequence[Finding], pack: RulePack,
-                 regime: Optional[Regime] = None) -> list[Finding]:
+def rule_signals(findings: Sequence[Finding], pack: RulePack) -> list[Finding]:
     """The rule findings that stand after their computed test with no contract value: the
     verdicts the classifier reads as rule signals (a 30-day payment term found by the
     "beyond 30 days" pattern is checked and fair, so it sends none).
 
     No value, so that lone corpus clauses at training and a document's clauses at scan time
-    give the same signal; `regime` only sets wording, never the keep decision (default:
-    the default settings' regime)."""
+    give the same signal. The regime only words a verdict, never decides keep, so the
+    default one serves."""
     from .law import regime_for
 
-    regime = regime or regime_for()
+    regime = regime_for()
     kept = []
     for f in findings:
         rule = _rule_for(f, pack)

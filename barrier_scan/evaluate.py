@@ -76,10 +76,9 @@ def corpus_cv(corpus: Corpus, *, seed: int = DEFAULT_SEED, kind: str = DEFAULT_K
     # the rules are fixed, not fitted, so their verdicts on every clause are fold-independent;
     # a finding its computed test clears (a 30-day payment term) is not a rule flag, as in a scan
     engine = RuleEngine.from_dir(rules_dir)
-    flagged = signal_categories(corpus.texts, engine)
-    rule_flags = np.array([[cat in cats for cat in CATEGORIES] for cats in flagged],
-                          dtype=bool).reshape(len(corpus), len(CATEGORIES))
-    texts = ruled_texts(corpus.texts, flagged) if uses_rule_signals(kind) else corpus.texts
+    ruled = ruled_texts(corpus.texts, signal_categories(corpus.texts, engine))
+    rule_flags = ruled_matrix(ruled, CATEGORIES)
+    texts = ruled if uses_rule_signals(kind) else corpus.texts
 
     model_flags = np.zeros(y_all.shape, dtype=bool)
     model_only_flags = np.zeros(y_all.shape, dtype=bool)

@@ -20,7 +20,7 @@ from .detect.rule_engine import RuleEngine
 from .docmeta import describe
 from .errors import BarrierScanError, ModelError
 from .extract import extract, extract_bytes
-from .law import load_lawbook, regime_for
+from .law import load_lawbook
 from .model import CATEGORIES, Document, DocumentResult, Finding, ScanError, ScanReport
 from .segment import segment
 from .settings import ScanSettings
@@ -55,8 +55,6 @@ class Scanner:
         # model-only findings are dropped where the category's own rules would be excluded
         self.model_vetoes = exclusion_vetoes(self.rules.pack) if self.classifier else None
         self.model_requirement = requirement_gate(self.rules.pack)
-        # the regime rule_signals judges in: any gives the same keep decisions, so the default
-        self.signal_regime = regime_for()
         model_version = self.classifier.version if self.classifier else "none"
         self.version = f"{__version__}+rules.{self.rules.version}+model.{model_version}"
 
@@ -117,7 +115,7 @@ class Scanner:
         if not self.classifier:
             return rule_findings
         scored = worth_classifying(clauses, rule_findings, self.model_requirement)
-        signals = rule_signals(rule_findings, self.rules.pack, self.signal_regime)
+        signals = rule_signals(rule_findings, self.rules.pack)
         return combine(rule_findings, self.classifier.detect(scored, signals),
                        thresholds=self.classifier.model_only_thresholds, vetoes=self.model_vetoes,
                        requirement=self.model_requirement)
